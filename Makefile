@@ -1,0 +1,72 @@
+# qemu-xcr0 — top-level Makefile. `make demo` and `make check` do everything on a fresh machine.
+#
+#   make               configure if needed, then build build/qemu-x86_64 and build/xcr0
+#   make demo          build, then show a program observing different XCR0 values
+#   make check         build, then run every test (tests/run)
+#   make baseline      build unpatched upstream (same version and flags) in build/upstream/
+#   make export-patches  turn the commits in build/qemu-src back into patches/
+#   make install       install qemu-x86_64-xcr0 and xcr0 under $(DESTDIR)$(PREFIX)
+#   make clean / distclean
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+NINJA ?= ninja
+B := build
+
+.PHONY: all demo check check-unit check-guest baseline install clean distclean \
+        export-patches reset-tree tree
+
+all: $(B)/qemu-x86_64 $(B)/xcr0
+
+# ./configure runs once; it writes build/config.mk. Re-run it by hand to change options.
+$(B)/config.mk: configure scripts/lib.sh
+	./configure $(CONFIGURE_ARGS)
+	@touch $@
+
+# Re-apply the series when patches/ changed, and link new files of ours into the tree.
+tree: $(B)/config.mk
+	@scripts/tree series
+	@scripts/tree overlay
+
+# ninja decides what is stale; these rules always ask it.
+$(B)/qemu-x86_64: tree FORCE
+	@$(NINJA) -C $(B)/qemu-build qemu-x86_64
+	@ln -sfn qemu-build/qemu-x86_64 $@
+
+$(B)/xcr0: $(B)/config.mk FORCE
+	@$(NINJA) -C $(B)/xcr0-build
+	@ln -sfn xcr0-build/xcr0/xcr0 $@
+
+demo: all
+	@tests/demo
+
+check: all
+	@tests/run
+
+baseline: $(B)/upstream/qemu-x86_64
+
+$(B)/upstream/qemu-x86_64: $(B)/config.mk
+	scripts/baseline
+
+export-patches:
+	scripts/tree export
+
+reset-tree: $(B)/config.mk
+	scripts/tree reset
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(B)/qemu-build/qemu-x86_64 $(DESTDIR)$(BINDIR)/qemu-x86_64-xcr0
+	install -m 755 $(B)/xcr0-build/xcr0/xcr0 $(DESTDIR)$(BINDIR)/xcr0
+	DESTDIR=$(DESTDIR) meson install --quiet --no-rebuild -C $(B)/xcr0-build \
+	    --destdir "$(DESTDIR)" --tags devel,runtime >/dev/null
+
+clean:
+	-test -d $(B)/qemu-build && $(NINJA) -C $(B)/qemu-build clean >/dev/null
+	-test -d $(B)/xcr0-build && $(NINJA) -C $(B)/xcr0-build clean >/dev/null
+	rm -rf $(B)/tests $(B)/qemu-x86_64 $(B)/xcr0
+
+distclean:
+	rm -rf $(B)
+
+FORCE:

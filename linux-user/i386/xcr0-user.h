@@ -1,0 +1,18 @@
+/*
+ * qemu-xcr0: the -xcr0 option of the x86 linux-user emulators.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef LINUX_USER_I386_XCR0_USER_H
+#define LINUX_USER_I386_XCR0_USER_H
+
+/* arg_table handler for -xcr0 / QEMU_XCR0: parses the mask, exits on bad syntax. */
+void handle_arg_xcr0(const char *arg);
+
+/*
+ * Apply the requested XCR0 (if any) to the initial vCPU, after the CPU model is known.
+ * Exits with status 1 and a one-line reason if the value is illegal for the model.
+ */
+void xcr0_user_init_cpu(CPUArchState *env);
+
+#endif

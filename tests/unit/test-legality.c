@@ -1,0 +1,137 @@
+/*
+ * XCR0 legality, table-driven. Every expectation is written from the XSETBV #GP conditions of
+ * Intel SDM vol. 2B (XSETBV — "Operation" and "Protected Mode Exceptions") and vol. 1 13.3,
+ * not taken from libxcr0.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include "xcr0/xcr0.h"
+#include "unit.h"
+
+#define ALL UINT64_MAX /* "the CPU supports everything": isolates the architectural rules */
+
+static const struct {
+    uint64_t xcr0, supported;
+    enum xcr0_rule rule;
+} cases[] = {
+    /* bit 0 (x87) must be 1 */
+    { 0x0, ALL, XCR0_RULE_X87_REQUIRED },
+    { 0x2, ALL, XCR0_RULE_X87_REQUIRED },
+    { 0x6, ALL, XCR0_RULE_X87_REQUIRED },
+    { 0x1, ALL, XCR0_RULE_OK },
+    { 0x3, ALL, XCR0_RULE_OK },
+    /* YMM (bit 2) needs SSE (bit 1) */
+    { 0x5, ALL, XCR0_RULE_YMM_NEEDS_SSE },
+    { 0x7, ALL, XCR0_RULE_OK },
+    /* BNDREGS (3) and BNDCSR (4) together */
+    { 0x0b, ALL, XCR0_RULE_MPX_PAIR },
+    { 0x13, ALL, XCR0_RULE_MPX_PAIR },
+    { 0x1b, ALL, XCR0_RULE_OK },          /* Goldmont: MPX without AVX */
+    { 0x1f, ALL, XCR0_RULE_OK },
+    /* opmask, ZMM_Hi256, Hi16_ZMM all or none ... */
+    { 0x27, ALL, XCR0_RULE_AVX512_ALL },
+    { 0x47, ALL, XCR0_RULE_AVX512_ALL },
+    { 0x87, ALL, XCR0_RULE_AVX512_ALL },
+    { 0x67, ALL, XCR0_RULE_AVX512_ALL },
+    { 0xc7, ALL, XCR0_RULE_AVX512_ALL },
+    /* ... and only with YMM */
+    { 0xe3, ALL, XCR0_RULE_AVX512_NEEDS_YMM },
+    { 0xe7, ALL, XCR0_RULE_OK },
+    { 0x2ff, ALL, XCR0_RULE_OK },
+    /* TILECFG (17) and TILEDATA (18) together */
+    { 0x20003, ALL, XCR0_RULE_AMX_PAIR },
+    { 0x40003, ALL, XCR0_RULE_AMX_PAIR },
+    { 0x602e7, ALL, XCR0_RULE_OK },
+    /* supervisor (IA32_XSS) components are never XCR0 bits */
+    { 0x103, ALL, XCR0_RULE_SUPERVISOR_BIT },   /* PT */
+    { 0x803, ALL, XCR0_RULE_SUPERVISOR_BIT },   /* CET_U */
+    { 0x1003, ALL, XCR0_RULE_SUPERVISOR_BIT },  /* CET_S */
+    { 0x8003, ALL, XCR0_RULE_SUPERVISOR_BIT },  /* arch LBR */
+    /* bits that name no component */
+    { 0x3 | (UINT64_C(1) << 20), ALL, XCR0_RULE_UNDEFINED_BIT },
+    { 0x3 | (UINT64_C(1) << 63), ALL, XCR0_RULE_UNDEFINED_BIT },
+    /* AMD LWP (bit 62) is a user component */
+    { 0x7 | (UINT64_C(1) << 62), ALL, XCR0_RULE_OK },
+    /* the CPU must enumerate every bit in CPUID.(0xD,0) EDX:EAX */
+    { 0xe7, 0x21f, XCR0_RULE_UNSUPPORTED },     /* AVX-512 on QEMU's default model */
+    { 0x7, 0x3, XCR0_RULE_UNSUPPORTED },        /* AVX on Jasper Lake */
+    { 0x207, 0x2e7, XCR0_RULE_OK },
+    { 0x7, 0x7, XCR0_RULE_OK },
+};
+
+static void test_rule_table(void)
+{
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        enum xcr0_rule got = xcr0_check(cases[i].xcr0, cases[i].supported);
+        EXPECT(got == cases[i].rule, "xcr0_check(0x%llx, supported 0x%llx) = %d, want %d",
+               (unsigned long long)cases[i].xcr0, (unsigned long long)cases[i].supported,
+               (int)got, (int)cases[i].rule);
+    }
+}
+
+/* Every illegal verdict comes with a one-line explanation that names the bits involved. */
+static void test_explanations(void)
+{
+    static const struct {
+        uint64_t xcr0, supported;
+        const char *needle;
+    } want[] = {
+        { 0x4, ALL, "x87" },
+        { 0x5, ALL, "requires sse" },
+        { 0x0b, ALL, "bndcsr" },
+        { 0x27, ALL, "hi16_zmm" },
+        { 0xe3, ALL, "require avx" },
+        { 0x20003, ALL, "tiledata" },
+        { 0x803, ALL, "cet_u" },
+        { 0x100003, ALL, "bit20" },
+        { 0xe7, 0x21f, "opmask|zmm_hi256|hi16_zmm not supported" },
+    };
+    char buf[512];
+
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        enum xcr0_rule r = xcr0_check(want[i].xcr0, want[i].supported);
+        xcr0_rule_explain(r, want[i].xcr0, want[i].supported, buf, sizeof(buf));
+        EXPECT(strstr(buf, want[i].needle) != NULL, "explanation of 0x%llx is '%s', lacks '%s'",
+               (unsigned long long)want[i].xcr0, buf, want[i].needle);
+        EXPECT(strchr(buf, '\n') == NULL, "explanation of 0x%llx has a newline",
+               (unsigned long long)want[i].xcr0);
+    }
+}
+
+static void test_parse(void)
+{
+    static const struct {
+        const char *text;
+        int ok;
+        uint64_t mask;
+    } p[] = {
+        { "0x7", 0, 0x7 }, { "0XE7", 0, 0xe7 }, { "231", 0, 231 }, { "7", 0, 7 },
+        { "x87,sse,avx", 0, 0x7 }, { "x87,sse,avx,avx512", 0, 0xe7 }, { "X87|SSE", 0, 0x3 },
+        { "x87,sse,avx,mpx", 0, 0x1f }, { "x87,sse,avx,avx512,amx", 0, 0x600e7 },
+        { "x87,sse,ymm,zmm-hi256", 0, 0x47 }, { "lwp", 0, UINT64_C(1) << 62 },
+        { "nonsense", -1, 0 }, { "", -1, 0 }, { "0x", -1, 0 }, { "12abc", -1, 0 },
+        { "x87,", -1, 0 }, { "x87,,sse", -1, 0 }, { "0x10000000000000000", -1, 0 },
+        { "18446744073709551615", 0, UINT64_MAX }, { "18446744073709551616", -1, 0 },
+    };
+    char err[512];
+
+    for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+        uint64_t m = 0xdead;
+        int r = xcr0_parse_mask(p[i].text, &m, err, sizeof(err));
+        EXPECT(r == p[i].ok, "parse('%s') returned %d", p[i].text, r);
+        EXPECT(r != 0 || m == p[i].mask, "parse('%s') = 0x%llx, want 0x%llx", p[i].text,
+               (unsigned long long)m, (unsigned long long)p[i].mask);
+        EXPECT(r == 0 || (strlen(err) > 0 && strchr(err, '\n') == NULL),
+               "parse('%s') failed without a one-line reason", p[i].text);
+    }
+}
+
+int main(void)
+{
+    RUN(test_rule_table);
+    RUN(test_explanations);
+    RUN(test_parse);
+    UNIT_EXIT();
+}

@@ -1,0 +1,49 @@
+/*
+ * A minimal host-side unit test framework: each test function prints one result line
+ * ("PASS unit/NAME" or "FAIL unit/NAME — reason"), which tests/run counts.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef TESTS_UNIT_UNIT_H
+#define TESTS_UNIT_UNIT_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int unit_failed_total;
+static int unit_failed_here;
+static char unit_first_failure[512];
+
+/* Record a failed expectation; the first one is the reason shown. */
+static inline void unit_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (unit_failed_here++ == 0) {
+        va_start(ap, fmt);
+        vsnprintf(unit_first_failure, sizeof(unit_first_failure), fmt, ap);
+        va_end(ap);
+    }
+}
+
+#define EXPECT(cond, ...) do { if (!(cond)) { unit_fail(__VA_ARGS__); } } while (0)
+
+static inline void unit_run(const char *name, void (*fn)(void))
+{
+    unit_failed_here = 0;
+    fn();
+    if (unit_failed_here) {
+        unit_failed_total++;
+        printf("FAIL unit/%s — %s (%d failed expectation%s)\n", name, unit_first_failure,
+               unit_failed_here, unit_failed_here == 1 ? "" : "s");
+    } else {
+        printf("PASS unit/%s\n", name);
+    }
+    fflush(stdout);
+}
+
+#define RUN(fn) unit_run(#fn, fn)
+#define UNIT_EXIT() return unit_failed_total ? 1 : 0
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * The state component table: the one place that says what each XSAVE state component is.
+ *
+ * Sizes and flags: Intel SDM vol. 1 13.2 and 13.5, the CPUID dumps in shared/cpuid.
+ * Intel standard-format offsets: the offsets every Intel CPU enumerates (and QEMU uses); the MPX
+ * slot 0x3c0..0x440 is kept even on parts without MPX, and APX reuses it.
+ * AMD standard-format offsets: Zen 4 (EPYC 9004 / Ryzen 7000), which packs AVX-512 right after
+ * AVX because AMD never implemented MPX (rr issue #3573), and puts PKRU at 0x980.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xcr0/xcr0.h"
+
+#define USER false
+#define SUPERVISOR true
+
+/*                nr               name         description                     size    sup         xfd    init rule       offset {intel, amd}   align64 {intel, amd} */
+#define C(nr, name, desc, size, sup, xfd, init, off_intel, off_amd, al_intel, al_amd) \
+    { nr, name, desc, size, sup, xfd, init, { off_intel, off_amd }, { al_intel, al_amd } }
+
+static const struct xcr0_component components[] = {
+    C(XCR0_X87,       "x87",       "x87 floating point registers", 160,  USER, false, XCR0_INIT_X87,  0,     0,     false, false),
+    C(XCR0_SSE,       "sse",       "SSE registers (XMM, MXCSR)",   256,  USER, false, XCR0_INIT_SSE,  160,   160,   false, false),
+    C(XCR0_YMM,       "avx",       "AVX registers (YMM_Hi128)",    256,  USER, false, XCR0_INIT_ZERO, 0x240, 0x240, false, false),
+    C(XCR0_BNDREGS,   "bndregs",   "MPX bounds registers",         64,   USER, false, XCR0_INIT_ZERO, 0x3c0, 0,     false, false),
+    C(XCR0_BNDCSR,    "bndcsr",    "MPX BNDCFGU and BNDSTATUS",    64,   USER, false, XCR0_INIT_ZERO, 0x400, 0,     false, false),
+    C(XCR0_OPMASK,    "opmask",    "AVX-512 opmask registers k0-k7", 64, USER, false, XCR0_INIT_ZERO, 0x440, 0x340, false, false),
+    C(XCR0_ZMM_HI256, "zmm_hi256", "AVX-512 upper halves of ZMM0-15", 512, USER, false, XCR0_INIT_ZERO, 0x480, 0x380, false, false),
+    C(XCR0_HI16_ZMM,  "hi16_zmm",  "AVX-512 ZMM16-31",             1024, USER, false, XCR0_INIT_ZERO, 0x680, 0x580, false, false),
+    C(XCR0_PT,        "pt",        "Processor Trace",              128,  SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
+    C(XCR0_PKRU,      "pkru",      "Protection keys (PKRU)",       8,    USER, false, XCR0_INIT_ZERO, 0xa80, 0x980, false, false),
+    C(XCR0_PASID,     "pasid",     "PASID state",                  8,    SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
+    C(XCR0_CET_U,     "cet_u",     "CET user state",               16,   SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
+    C(XCR0_CET_S,     "cet_s",     "CET supervisor state",         24,   SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
+    C(XCR0_HDC,       "hdc",       "Hardware duty cycling",        8,    SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
+    C(XCR0_UINTR,     "uintr",     "User interrupts",              48,   SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
+    C(XCR0_LBR,       "lbr",       "Architectural LBRs",           808,  SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
+    C(XCR0_HWP,       "hwp",       "Hardware P-states",            8,    SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
+    C(XCR0_TILECFG,   "tilecfg",   "AMX tile configuration",       64,   USER, false, XCR0_INIT_ZERO, 0xac0, 0,     true,  false),
+    C(XCR0_TILEDATA,  "tiledata",  "AMX tile data",                8192, USER, true,  XCR0_INIT_ZERO, 0xb00, 0,     true,  false),
+    C(XCR0_APX,       "apx",       "APX extended GPRs R16-R31",    128,  USER, false, XCR0_INIT_ZERO, 0x3c0, 0,     false, false),
+    C(XCR0_LWP,       "lwp",       "AMD lightweight profiling",    128,  USER, false, XCR0_INIT_ZERO, 0,     0,     false, false),
+};
+
+/* Names a user may write for several components at once. */
+static const struct {
+    const char *name;
+    uint64_t mask;
+} groups[] = {
+    { "ymm",    XCR0_BIT(XCR0_YMM) },
+    { "k",      XCR0_BIT(XCR0_OPMASK) },
+    { "avx512", XCR0_MASK_AVX512 },
+    { "mpx",    XCR0_MASK_MPX },
+    { "amx",    XCR0_MASK_AMX },
+    { "fp",     XCR0_BIT(XCR0_X87) },
+};
+
+const struct xcr0_component *xcr0_component(unsigned nr)
+{
+    for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
+        if (components[i].nr == nr) {
+            return &components[i];
+        }
+    }
+    return NULL;
+}
+
+/* Compare a user-written name: case-insensitive, '-' and '_' equal. */
+static bool name_eq(const char *a, size_t alen, const char *b)
+{
+    size_t i;
+
+    for (i = 0; i < alen && b[i]; i++) {
+        char ca = (char)tolower((unsigned char)a[i]);
+        char cb = b[i];
+        if (ca == '-') {
+            ca = '_';
+        }
+        if (ca != cb) {
+            return false;
+        }
+    }
+    return i == alen && b[i] == '\0';
+}
+
+static const struct xcr0_component *component_by_name_len(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
+        if (name_eq(name, len, components[i].name)) {
+            return &components[i];
+        }
+    }
+    return NULL;
+}
+
+const struct xcr0_component *xcr0_component_by_name(const char *name)
+{
+    return component_by_name_len(name, strlen(name));
+}
+
+uint64_t xcr0_defined_mask(void)
+{
+    uint64_t mask = 0;
+
+    for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
+        mask |= XCR0_BIT(components[i].nr);
+    }
+    return mask;
+}
+
+uint64_t xcr0_supervisor_mask(void)
+{
+    uint64_t mask = 0;
+
+    for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
+        if (components[i].supervisor) {
+            mask |= XCR0_BIT(components[i].nr);
+        }
+    }
+    return mask;
+}
+
+static int parse_number(const char *text, uint64_t *mask)
+{
+    uint64_t v = 0;
+    const char *p = text;
+    int base = 10;
+
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    }
+    if (*p == '\0') {
+        return -1;
+    }
+    for (; *p; p++) {
+        int d;
+        if (isdigit((unsigned char)*p)) {
+            d = *p - '0';
+        } else if (base == 16 && isxdigit((unsigned char)*p)) {
+            d = tolower((unsigned char)*p) - 'a' + 10;
+        } else {
+            return -1;
+        }
+        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base) {
+            return -2;
+        }
+        v = v * (uint64_t)base + (uint64_t)d;
+    }
+    *mask = v;
+    return 0;
+}
+
+int xcr0_parse_mask(const char *text, uint64_t *mask, char *err, size_t errlen)
+{
+    uint64_t result = 0;
+    const char *p = text;
+
+    if (text == NULL || *text == '\0') {
+        snprintf(err, errlen, "empty mask (write a number such as 0x7 or components such as x87,sse,avx)");
+        return -1;
+    }
+    if (isdigit((unsigned char)text[0])) {
+        int r = parse_number(text, mask);
+        if (r == -2) {
+            snprintf(err, errlen, "'%s' does not fit in 64 bits", text);
+        } else if (r < 0) {
+            snprintf(err, errlen, "'%s' is not a number (use decimal or 0x-prefixed hex)", text);
+        }
+        return r < 0 ? -1 : 0;
+    }
+    if (strcmp(text, "host") == 0) {
+        return xcr0_host_xcr0(mask, err, errlen);
+    }
+    while (*p) {
+        size_t len = strcspn(p, ",|+");
+        const struct xcr0_component *c = component_by_name_len(p, len);
+        bool found = false;
+
+        if (c) {
+            result |= XCR0_BIT(c->nr);
+            found = true;
+        }
+        for (size_t i = 0; !found && i < sizeof(groups) / sizeof(groups[0]); i++) {
+            if (name_eq(p, len, groups[i].name)) {
+                result |= groups[i].mask;
+                found = true;
+            }
+        }
+        if (!found) {
+            char names[512] = "";
+            size_t used = 0;
+            for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
+                used += (size_t)snprintf(names + used, used < sizeof(names) ? sizeof(names) - used : 0,
+                                         "%s%s", i ? "," : "", components[i].name);
+            }
+            snprintf(err, errlen, "unknown component '%.*s' in '%s' (known: %s, avx512, mpx, amx, "
+                     "or a number)", (int)len, p, text, names);
+            return -1;
+        }
+        p += len;
+        if (*p) {
+            p++;
+            if (*p == '\0') {
+                snprintf(err, errlen, "'%s' ends with a separator", text);
+                return -1;
+            }
+        }
+    }
+    *mask = result;
+    return 0;
+}
+
+void xcr0_format_names(uint64_t mask, char *buf, size_t len)
+{
+    size_t used = 0;
+
+    if (len == 0) {
+        return;
+    }
+    buf[0] = '\0';
+    if (mask == 0) {
+        snprintf(buf, len, "none");
+        return;
+    }
+    for (unsigned nr = 0; nr < 64; nr++) {
+        const struct xcr0_component *c;
+        int n;
+
+        if (!(mask & XCR0_BIT(nr))) {
+            continue;
+        }
+        c = xcr0_component(nr);
+        if (c) {
+            n = snprintf(buf + used, len - used, "%s%s", used ? "|" : "", c->name);
+        } else {
+            n = snprintf(buf + used, len - used, "%sbit%u", used ? "|" : "", nr);
+        }
+        if (n < 0 || (size_t)n >= len - used) {
+            return; /* truncated; buf stays NUL-terminated */
+        }
+        used += (size_t)n;
+    }
+}
