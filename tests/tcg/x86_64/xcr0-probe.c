@@ -1,0 +1,202 @@
+/*
+ * xcr0-probe: print what a user program can observe of XCR0.
+ *
+ *   xcr0-probe xgetbv     xcr0=0x...                       XGETBV(ECX=0)
+ *   xcr0-probe default    xcr0-is-cpuid-supported=yes|no   XCR0 == CPUID.(0xD,0) EDX:EAX
+ *   xcr0-probe cpuid      xsave-size=N consistent=yes|no   CPUID.(0xD,0).EBX, and whether it
+ *                                                          equals max(offset+size) over XCR0
+ *   xcr0-probe sigframe   sigframe xfeatures=0x.. xstate-size=N magic2=ok|bad
+ *   xcr0-probe isa        avx=yes|no avx2=yes|no fma=yes|no   (libgcc's __builtin_cpu_supports)
+ *   xcr0-probe all        all of the above
+ *
+ * Expectations below come from written rules, not from the emulator:
+ *  - XGETBV(0) returns XCR0 (SDM vol. 2 XGETBV), so -xcr0 V must read back as V;
+ *  - without -xcr0, linux-user plays Linux, which enables every user component the CPU
+ *    enumerates (fpu__init_system_xstate: fpu_user_cfg.max_features), so XCR0 == CPUID 0xD.0;
+ *  - CPUID.(0xD,0).EBX is the standard-format size for the current XCR0 (SDM 13.2);
+ *  - the signal frame's sw_bytes.xfeatures is the task's user xfeatures (= XCR0) and its
+ *    xstate_size the standard-format size (Linux fpu/signal.c save_sw_bytes); 0x7 gives
+ *    0x240 + 0x100 = 832;
+ *  - libgcc (gcc/common/config/i386/cpuinfo.h) reports AVX, AVX2, FMA usable only when XCR0
+ *    has SSE and YMM (bits 1 and 2).
+ *
+ * test default: -- default => stdout xcr0-is-cpuid-supported=yes
+ * test 0x7: -xcr0 0x7 -- xgetbv => stdout xcr0=0x7
+ * test 0x3: -xcr0 0x3 -- xgetbv => stdout xcr0=0x3
+ * test 0x1: -xcr0 0x1 -- xgetbv => stdout xcr0=0x1
+ * test 0x1f: -xcr0 0x1f -- xgetbv => stdout xcr0=0x1f
+ * test names: -xcr0 x87,sse,avx -- xgetbv => stdout xcr0=0x7
+ * test names-mpx: -xcr0 x87,sse,mpx -- xgetbv => stdout xcr0=0x1b
+ * test decimal: -xcr0 3 -- xgetbv => stdout xcr0=0x3
+ * test env: QEMU_XCR0=0x7 -- xgetbv => stdout xcr0=0x7
+ * test env-names: QEMU_XCR0=x87,sse -- xgetbv => stdout xcr0=0x3
+ * test option-over-env: QEMU_XCR0=0x3 -xcr0 0x7 -- xgetbv => stdout xcr0=0x7
+ * test cpuid-0x7: -xcr0 0x7 -- cpuid => stdout xsave-size=832 consistent=yes
+ * test cpuid-0x3: -xcr0 0x3 -- cpuid => stdout xsave-size=576 consistent=yes
+ * test cpuid-default: -- cpuid-consistent => stdout consistent=yes
+ * test sigframe-0x7: -xcr0 0x7 -- sigframe => stdout sigframe xfeatures=0x7 xstate-size=832 magic2=ok
+ * test sigframe-0x3: -xcr0 0x3 -- sigframe => stdout sigframe xfeatures=0x3 xstate-size=576 magic2=ok
+ * test isa-0x3: -xcr0 0x3 -- isa => stdout avx=no avx2=no fma=no
+ * test isa-0x7-native: -xcr0 0x7 -- isa => native
+ * test bad-nonsense: -xcr0 nonsense -- xgetbv => error unknown component 'nonsense'
+ * test bad-no-x87: -xcr0 0x4 -- xgetbv => error x87 (bit 0) must always be enabled
+ * test bad-ymm-without-sse: -xcr0 0x5 -- xgetbv => error avx (bit 2) requires sse
+ * test bad-half-mpx: -xcr0 0xb -- xgetbv => error bndcsr
+ * test bad-supervisor: -xcr0 0x803 -- xgetbv => error supervisor
+ * test bad-undefined-bit: -xcr0 0x100003 -- xgetbv => error bit20
+ * test bad-unsupported: -cpu max,-avx -xcr0 0x7 -- xgetbv => error not supported
+ * test bad-no-xsave: -cpu qemu64 -xcr0 0x3 -- xgetbv => error no XSAVE
+ * test bad-env: QEMU_XCR0=0x5 -- xgetbv => error requires sse
+ * test bad-empty: -xcr0 '' -- xgetbv => error empty
+ * test bad-overflow: -xcr0 0x10000000000000000 -- xgetbv => error 64 bits
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <cpuid.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <ucontext.h>
+
+/* arch/x86/include/uapi/asm/sigcontext.h; glibc's headers may define them too */
+#ifndef FP_XSTATE_MAGIC1
+#define FP_XSTATE_MAGIC1 0x46505853u /* "FPXS" */
+#define FP_XSTATE_MAGIC2 0x46505845u /* "FPXE" */
+#endif
+#define SW_BYTES_OFFSET 464          /* struct _fpx_sw_bytes in the FXSAVE image */
+
+static uint64_t xgetbv(uint32_t ecx)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(ecx));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    __cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+}
+
+static void print_xgetbv(void)
+{
+    printf("xcr0=0x%llx\n", (unsigned long long)xgetbv(0));
+}
+
+static void print_default(void)
+{
+    uint32_t r[4];
+
+    cpuid(0xd, 0, r);
+    printf("xcr0-is-cpuid-supported=%s\n",
+           xgetbv(0) == (((uint64_t)r[3] << 32) | r[0]) ? "yes" : "no");
+}
+
+/* SDM 13.2: CPUID.(0xD,0).EBX = size of the standard-format area for what XCR0 enables. */
+static int size_consistent(uint32_t *size)
+{
+    uint64_t xcr0 = xgetbv(0);
+    uint32_t r[4], want = 576;
+
+    for (unsigned i = 2; i < 63; i++) {
+        if (xcr0 & (1ull << i)) {
+            cpuid(0xd, i, r);
+            if (r[1] + r[0] > want) {
+                want = r[1] + r[0];
+            }
+        }
+    }
+    cpuid(0xd, 0, r);
+    *size = r[1];
+    return r[1] == want;
+}
+
+static void print_cpuid(int with_size)
+{
+    uint32_t size;
+    int ok = size_consistent(&size);
+
+    if (with_size) {
+        printf("xsave-size=%u consistent=%s\n", size, ok ? "yes" : "no");
+    } else {
+        printf("consistent=%s\n", ok ? "yes" : "no");
+    }
+}
+
+static volatile uint64_t seen_xfeatures;
+static volatile uint32_t seen_xstate_size, seen_magic1, seen_magic2;
+
+static void on_signal(int sig, siginfo_t *si, void *ctx)
+{
+    ucontext_t *uc = ctx;
+    const unsigned char *fp = (const unsigned char *)uc->uc_mcontext.fpregs;
+    uint32_t magic1, size, magic2 = 0;
+    uint64_t xfeatures;
+
+    (void)sig;
+    (void)si;
+    memcpy(&magic1, fp + SW_BYTES_OFFSET, 4);
+    memcpy(&xfeatures, fp + SW_BYTES_OFFSET + 8, 8);
+    memcpy(&size, fp + SW_BYTES_OFFSET + 16, 4);
+    if (magic1 == FP_XSTATE_MAGIC1) {
+        memcpy(&magic2, fp + size, 4);
+    }
+    seen_magic1 = magic1;
+    seen_xfeatures = xfeatures;
+    seen_xstate_size = size;
+    seen_magic2 = magic2;
+}
+
+static void print_sigframe(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_signal;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGUSR1, &sa, NULL);
+    raise(SIGUSR1);
+    if (seen_magic1 != FP_XSTATE_MAGIC1) {
+        printf("sigframe no-xstate magic1=0x%x\n", seen_magic1);
+        return;
+    }
+    printf("sigframe xfeatures=0x%llx xstate-size=%u magic2=%s\n",
+           (unsigned long long)seen_xfeatures, seen_xstate_size,
+           seen_magic2 == FP_XSTATE_MAGIC2 ? "ok" : "bad");
+}
+
+static void print_isa(void)
+{
+    __builtin_cpu_init();
+    printf("avx=%s avx2=%s fma=%s\n",
+           __builtin_cpu_supports("avx") ? "yes" : "no",
+           __builtin_cpu_supports("avx2") ? "yes" : "no",
+           __builtin_cpu_supports("fma") ? "yes" : "no");
+}
+
+int main(int argc, char **argv)
+{
+    const char *what = argc > 1 ? argv[1] : "all";
+    int all = strcmp(what, "all") == 0;
+
+    if (all || strcmp(what, "xgetbv") == 0) {
+        print_xgetbv();
+    }
+    if (all || strcmp(what, "default") == 0) {
+        print_default();
+    }
+    if (all || strcmp(what, "cpuid") == 0) {
+        print_cpuid(1);
+    }
+    if (strcmp(what, "cpuid-consistent") == 0) {
+        print_cpuid(0);
+    }
+    if (all || strcmp(what, "sigframe") == 0) {
+        print_sigframe();
+    }
+    if (all || strcmp(what, "isa") == 0) {
+        print_isa();
+    }
+    return 0;
+}
