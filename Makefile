@@ -57,9 +57,8 @@ reset-tree: $(B)/config.mk
 install: all
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(B)/qemu-build/qemu-x86_64 $(DESTDIR)$(BINDIR)/qemu-x86_64-xcr0
-	install -m 755 $(B)/xcr0-build/xcr0/xcr0 $(DESTDIR)$(BINDIR)/xcr0
-	DESTDIR=$(DESTDIR) meson install --quiet --no-rebuild -C $(B)/xcr0-build \
-	    --destdir "$(DESTDIR)" --tags devel,runtime >/dev/null
+	meson configure -Dprefix=$(PREFIX) -Dbindir=$(BINDIR) $(B)/xcr0-build >/dev/null
+	meson install --quiet -C $(B)/xcr0-build --destdir "$(DESTDIR)"
 
 clean:
 	-test -d $(B)/qemu-build && $(NINJA) -C $(B)/qemu-build clean >/dev/null
