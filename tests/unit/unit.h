@@ -21,6 +21,14 @@ static inline void unit_fail(const char *fmt, ...)
 {
     va_list ap;
 
+    /* UNIT_VERBOSE=1 prints every failed expectation, not just the first. */
+    if (getenv("UNIT_VERBOSE")) {
+        va_start(ap, fmt);
+        fputs("  failed: ", stdout);
+        vprintf(fmt, ap);
+        putchar('\n');
+        va_end(ap);
+    }
     if (unit_failed_here++ == 0) {
         va_start(ap, fmt);
         vsnprintf(unit_first_failure, sizeof(unit_first_failure), fmt, ap);

@@ -190,7 +190,9 @@ enum xcr0_image_fault xcr0_image_validate(const struct xcr0_profile *p, uint64_t
         if (xcomp_bv & ~XCR0_XCOMP_BV_COMPACTED & ~xcr0) {
             return XCR0_IMAGE_XCOMP_BV_NOT_IN_XCR0;
         }
-        if (xstate_bv & ~xcomp_bv) {
+        /* Bit 63 of XCOMP_BV is the format bit, not a component: XSTATE_BV[63] = 1 faults
+         * (measured on Cascade Lake; the SDM's wording leaves it open). */
+        if (xstate_bv & ~(xcomp_bv & ~XCR0_XCOMP_BV_COMPACTED)) {
             return XCR0_IMAGE_XSTATE_BV_NOT_IN_XCOMP_BV;
         }
         if (!zero_bytes(b + XCR0_XSTATE_BV_OFFSET + 16, 48)) {
