@@ -7,8 +7,12 @@
  */
 #include <string.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "xcr0/xcr0.h"
 #include "unit.h"
+#include "dumps.h"
 
 #define SZ 16384
 
@@ -304,6 +308,42 @@ static void test_compare(void)
            "short image compared");
 }
 
+/* The command: convert an Intel AVX-512 image for AMD, diff the two, decode the result. */
+static void test_tool_roundtrip(void)
+{
+    char in[] = "/tmp/xcr0-img-XXXXXX", out[64], args[256], res[8192];
+    int fd = mkstemp(in);
+    FILE *f;
+
+    if (fd < 0) {
+        unit_fail("mkstemp failed");
+        return;
+    }
+    close(fd);
+    snprintf(out, sizeof(out), "%s.amd", in);
+    memset(a, 0, SZ);
+    legacy_init(a);
+    fill(a + 0x440, 64, 5);                 /* opmask k0-k7 at Intel's 0x440 */
+    put64(a + 512, 0xe7);
+    f = fopen(in, "wb");
+    fwrite(a, 1, 0xa88, f);
+    fclose(f);
+    snprintf(args, sizeof(args), "convert %s %s --from intel --to amd", in, out);
+    EXPECT(run_tool(args, res, sizeof(res)) == 0, "%s: %s", args, res);
+    snprintf(args, sizeof(args), "diff %s %s --profile intel --profile-b amd", in, out);
+    EXPECT(run_tool(args, res, sizeof(res)) == 0 && strstr(res, "same state"), "%s: %s", args,
+           res);
+    snprintf(args, sizeof(args), "diff %s %s --profile intel --profile-b intel", in, out);
+    EXPECT(run_tool(args, res, sizeof(res)) != 0, "AMD image read with Intel offsets is the same?");
+    snprintf(args, sizeof(args), "decode %s --profile amd", out);
+    EXPECT(run_tool(args, res, sizeof(res)) == 0 && strstr(res, "5  opmask      0x0340") &&
+           strstr(res, "XRSTOR     valid"), "%s: %s", args, res);
+    snprintf(args, sizeof(args), "convert %s %s --from intel --to /nonexistent", in, out);
+    EXPECT(run_tool(args, res, sizeof(res)) == 1, "bad profile accepted");
+    remove(in);
+    remove(out);
+}
+
 int main(void)
 {
     xcr0_profile_builtin("intel", &intel);
@@ -313,5 +353,6 @@ int main(void)
     RUN(test_validate);
     RUN(test_convert);
     RUN(test_compare);
+    RUN(test_tool_roundtrip);
     UNIT_EXIT();
 }

@@ -6,7 +6,9 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 /* syscall() for arch_prctl is a GNU/BSD extension, hidden under -std=c11. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
