@@ -152,7 +152,9 @@ bool xcr0_component_is_init(unsigned nr, const void *data, size_t len)
         if (len < XCR0_LEGACY_SIZE) {
             return false;
         }
-        return le32(b + XCR0_MXCSR_OFFSET) == XCR0_MXCSR_INIT && all_zero(b + 160, 256);
+        /* XMM0-15: SSE's own area of the legacy region, as the table gives it. */
+        return le32(b + XCR0_MXCSR_OFFSET) == XCR0_MXCSR_INIT &&
+               all_zero(b + c->offset[XCR0_PROFILE_INTEL], c->size);
     case XCR0_INIT_ZERO:
     default:
         return len >= c->size && all_zero(b, c->size);

@@ -55,6 +55,18 @@ static bool zero_bytes(const uint8_t *p, size_t n)
     return true;
 }
 
+/* The legacy-region areas of x87 and SSE, from the component table (the XMM registers are
+ * SSE's 256 bytes at 160; x87's 160 bytes start at 0, with MXCSR inside them at 24..31). */
+static uint32_t legacy_off(unsigned nr)
+{
+    return xcr0_component(nr)->offset[XCR0_PROFILE_INTEL];
+}
+
+static uint32_t legacy_size(unsigned nr)
+{
+    return xcr0_component(nr)->size;
+}
+
 static const char *comp_name(unsigned nr, char *buf, size_t len)
 {
     const struct xcr0_component *c = xcr0_component(nr);
@@ -332,7 +344,7 @@ int xcr0_image_convert(const struct xcr0_profile *from, const void *in, size_t i
         img.mxcsr != XCR0_MXCSR_INIT) {
         /* Keep the non-default MXCSR: SSE becomes "in use" with zero XMM registers. */
         xstate_bv |= XCR0_BIT(XCR0_SSE);
-        memset(ob + 160, 0, 256);
+        memset(ob + legacy_off(XCR0_SSE), 0, legacy_size(XCR0_SSE));
     }
     wr64(ob + XCR0_XSTATE_BV_OFFSET, xstate_bv & mask);
     wr64(ob + XCR0_XCOMP_BV_OFFSET, compacted ? (mask | XCR0_XCOMP_BV_COMPACTED) : 0);
@@ -366,26 +378,28 @@ static size_t effective_state(const struct xcr0_image *img, const uint8_t *b, un
     }
     present = c && c->in_xstate_bv;
     if (nr == XCR0_X87) {
-        /* Bytes 0..23 and 32..159; 24..31 are MXCSR and MXCSR_MASK (SSE). */
-        memset(st, 0, 160);
+        uint32_t size = legacy_size(XCR0_X87);
+        /* x87's area without bytes 24..31, which are MXCSR and MXCSR_MASK (SSE's). */
+        memset(st, 0, size);
         if (present) {
-            memcpy(st, b, 24);
-            memcpy(st + 32, b + 32, 128);
+            memcpy(st, b, size);
+            memset(st + XCR0_MXCSR_OFFSET, 0, 8);
         } else {
-            st[0] = 0x7f;
+            st[0] = 0x7f;   /* FCW 0x37F (SDM 13.6) */
             st[1] = 0x03;
         }
-        return 160;
+        return size;
     }
     if (nr == XCR0_SSE) {
         bool mx = !img->compacted || present;
+        uint32_t size = legacy_size(XCR0_SSE);
         wr32(st, mx ? img->mxcsr : XCR0_MXCSR_INIT);
         if (present) {
-            memcpy(st + 4, b + 160, 256);
+            memcpy(st + 4, b + legacy_off(XCR0_SSE), size);
         } else {
-            memset(st + 4, 0, 256);
+            memset(st + 4, 0, size);
         }
-        return 260;
+        return 4 + size;
     }
     if (c == NULL || c->size > cap) {
         return 0;
