@@ -161,7 +161,7 @@ static void test_tool_errors(void)
     static const char *args[] = {
         "cpuid --profile /nonexistent/file", "layout", "layout 0x7 --profile", "layout 0x7 --bogus",
         "layout 0x107", "cpuid --xcr0 0x5", "decode /nonexistent", "convert a b --from intel",
-        "frobnicate", "check 0x7 --profile nope", "diff a", "describe 0x7 extra",
+        "frobnicate", "check 0x7 --profile nope", "diff a", "describe 0x7 extra", "",
     };
     char out[4096];
 

@@ -522,8 +522,7 @@ int main(int argc, char **argv)
     };
 
     if (argc < 2) {
-        fputs(usage_text, stderr);
-        return 1;
+        fail("no command given (see xcr0 --help)");
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
