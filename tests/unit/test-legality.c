@@ -128,10 +128,63 @@ static void test_parse(void)
     }
 }
 
+/*
+ * The same rules against profiles: the supported masks below are the issue's and the CPUID
+ * dumps' (intel 0x602ff: x87..Hi16_ZMM, MPX, PKRU, AMX; amd Zen 4 0x2e7; AMD family 15h with
+ * LWP 0x4000000000000007), written out here.
+ */
+static const char fam15h[] =
+    "0000000d 00000000 00000007 00000340 000003c0 40000000\n"
+    "0000000d 00000001 00000001 00000000 00000000 00000000\n"
+    "0000000d 00000002 00000100 00000240 00000000 00000000\n"
+    "0000000d 0000003e 00000080 00000340 00000000 00000000\n";
+
+static void test_profile_rules(void)
+{
+    struct xcr0_profile intel, amd, lwp;
+    char err[256];
+    static const struct {
+        const char *profile;
+        uint64_t xcr0;
+        enum xcr0_rule rule;
+    } t[] = {
+        { "intel", 0x602ff, XCR0_RULE_OK },
+        { "intel", 0x2ff, XCR0_RULE_OK },
+        { "intel", 0x1b, XCR0_RULE_OK },
+        { "intel", 0x80007, XCR0_RULE_UNSUPPORTED },      /* APX: shares MPX's slot */
+        { "intel", 0x600e7 | (UINT64_C(1) << 62), XCR0_RULE_UNSUPPORTED },
+        { "intel", 0x202ff, XCR0_RULE_AMX_PAIR },
+        { "intel", 0x6, XCR0_RULE_X87_REQUIRED },
+        { "amd", 0x2e7, XCR0_RULE_OK },
+        { "amd", 0xe7, XCR0_RULE_OK },
+        { "amd", 0x1f, XCR0_RULE_UNSUPPORTED },           /* no MPX on AMD */
+        { "amd", 0x600e7, XCR0_RULE_UNSUPPORTED },        /* no AMX on Zen 4 */
+        { "amd", 0x18e7, XCR0_RULE_SUPERVISOR_BIT },      /* CET is IA32_XSS state */
+        { "amd", 0x67, XCR0_RULE_AVX512_ALL },
+        { "amd", 0xe3, XCR0_RULE_AVX512_NEEDS_YMM },
+        { "amd", 0x5, XCR0_RULE_YMM_NEEDS_SSE },
+        { "lwp", 0x7 | (UINT64_C(1) << 62), XCR0_RULE_OK },
+        { "lwp", 0xe7, XCR0_RULE_UNSUPPORTED },
+    };
+
+    EXPECT(xcr0_profile_builtin("intel", &intel) == 0 && xcr0_profile_builtin("amd", &amd) == 0,
+           "built-ins missing");
+    EXPECT(xcr0_profile_parse(fam15h, sizeof(fam15h) - 1, "lwp", &lwp, err, sizeof(err)) == 0,
+           "fam15h: %s", err);
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        const struct xcr0_profile *p = strcmp(t[i].profile, "intel") == 0 ? &intel
+                                     : strcmp(t[i].profile, "amd") == 0 ? &amd : &lwp;
+        enum xcr0_rule got = xcr0_check_profile(p, t[i].xcr0);
+        EXPECT(got == t[i].rule, "%s 0x%llx: rule %d, want %d", t[i].profile,
+               (unsigned long long)t[i].xcr0, (int)got, (int)t[i].rule);
+    }
+}
+
 int main(void)
 {
     RUN(test_rule_table);
     RUN(test_explanations);
     RUN(test_parse);
+    RUN(test_profile_rules);
     UNIT_EXIT();
 }

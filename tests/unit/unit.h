@@ -1,6 +1,7 @@
 /*
  * A minimal host-side unit test framework: each test function prints one result line
- * ("PASS unit/NAME" or "FAIL unit/NAME — reason"), which tests/run counts.
+ * ("PASS unit/NAME", "FAIL unit/NAME — reason" or "SKIP unit/NAME — reason"), which tests/run
+ * counts.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -20,6 +21,14 @@ static inline void unit_fail(const char *fmt, ...)
 {
     va_list ap;
 
+    /* UNIT_VERBOSE=1 prints every failed expectation, not just the first. */
+    if (getenv("UNIT_VERBOSE")) {
+        va_start(ap, fmt);
+        fputs("  failed: ", stdout);
+        vprintf(fmt, ap);
+        putchar('\n');
+        va_end(ap);
+    }
     if (unit_failed_here++ == 0) {
         va_start(ap, fmt);
         vsnprintf(unit_first_failure, sizeof(unit_first_failure), fmt, ap);
@@ -33,6 +42,31 @@ static inline void unit_run(const char *name, void (*fn)(void))
 {
     unit_failed_here = 0;
     fn();
+    if (unit_failed_here) {
+        unit_failed_total++;
+        printf("FAIL unit/%s — %s (%d failed expectation%s)\n", name, unit_first_failure,
+               unit_failed_here, unit_failed_here == 1 ? "" : "s");
+    } else {
+        printf("PASS unit/%s\n", name);
+    }
+    fflush(stdout);
+}
+
+/* A test that cannot run here (no x86 host, no CPUID dump folder): neither passes nor fails. */
+static inline void unit_skip(const char *name, const char *why)
+{
+    printf("SKIP unit/%s — %s\n", name, why);
+    fflush(stdout);
+}
+
+/* Report the expectations recorded since unit_begin() as one test called name. */
+static inline void unit_begin(void)
+{
+    unit_failed_here = 0;
+}
+
+static inline void unit_end(const char *name)
+{
     if (unit_failed_here) {
         unit_failed_total++;
         printf("FAIL unit/%s — %s (%d failed expectation%s)\n", name, unit_first_failure,

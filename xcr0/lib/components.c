@@ -46,6 +46,121 @@ static const struct xcr0_component components[] = {
     C(XCR0_LWP,       "lwp",       "AMD lightweight profiling",    128,  USER, false, XCR0_INIT_ZERO, 0,     0,     false, false),
 };
 
+/*
+ * The built-in profiles: which rows of the table each one has, and what its CPUID leaf 0xD
+ * sub-leaf 1 and its operating system say. Offsets and alignment come from the table above.
+ *
+ * intel: the components QEMU models with Intel's offsets (x87..Hi16_ZMM, MPX, PKRU, AMX). APX
+ *   keeps its offset 0x3c0 in the table but is not supported here: it reuses MPX's slot, and no
+ *   CPU enumerates both (Linux ea68e39190cf refuses XSAVE if one does). XSAVES with no IA32_XSS
+ *   components (QEMU's TCG has no XSAVES state; Linux on Cascade Lake enables none either).
+ *   0xD.1 EAX 0x1f: XSAVEOPT, XSAVEC, XGETBV1, XSAVES and XFD (needed by AMX TILEDATA).
+ * amd: Zen 4 (EPYC 9004), 0xD.0 EAX 0x2e7, 0xD.1 EAX 0xf, IA32_XSS CET_U|CET_S, which Linux
+ *   enables on Zen 3 and later (that is why a user program reads 0xD.1 EBX = 0x9a8 at XCR0 0xe7
+ *   on this project's reference host, see shared/cpuid/this-host-amd-epyc.txt).
+ * MXCSR_MASK 0xffff: every bit below 16 is writable (DAZ supported) on all CPUs modelled.
+ */
+static const struct {
+    const char *name;
+    enum xcr0_builtin_profile index;
+    const char *vendor;
+    uint64_t supported, xss_supported, xss;
+    uint32_t xsave_features;
+} builtins[] = {
+    { "intel", XCR0_PROFILE_INTEL, "GenuineIntel", 0x602ff, 0, 0, 0x1f },
+    { "amd", XCR0_PROFILE_AMD, "AuthenticAMD", 0x2e7, 0x1800, 0x1800, 0xf },
+};
+
+int xcr0_profile_builtin(const char *name, struct xcr0_profile *p)
+{
+    for (size_t b = 0; b < sizeof(builtins) / sizeof(builtins[0]); b++) {
+        uint64_t have;
+
+        if (name == NULL || strcmp(name, builtins[b].name) != 0) {
+            continue;
+        }
+        memset(p, 0, sizeof(*p));
+        snprintf(p->name, sizeof(p->name), "%s", builtins[b].name);
+        snprintf(p->vendor, sizeof(p->vendor), "%s", builtins[b].vendor);
+        p->supported = builtins[b].supported;
+        p->xss_supported = builtins[b].xss_supported;
+        p->xss = builtins[b].xss;
+        p->xcr0 = builtins[b].supported & ~xcr0_supervisor_mask();
+        p->xsave_features = builtins[b].xsave_features;
+        p->mxcsr_mask = 0xffff;
+        have = p->supported | p->xss_supported;
+        for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
+            const struct xcr0_component *c = &components[i];
+            struct xcr0_profile_component *pc = &p->comp[c->nr];
+
+            if (!(have & XCR0_BIT(c->nr))) {
+                continue;
+            }
+            pc->size = c->size;
+            /* CPUID reports offset 0 for supervisor components (SDM vol. 2A CPUID 0DH). */
+            pc->offset = c->supervisor ? 0 : c->offset[builtins[b].index];
+            pc->supervisor = c->supervisor;
+            pc->align64 = c->align64[builtins[b].index];
+            pc->xfd = c->xfd;
+        }
+        return 0;
+    }
+    return -1;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * MXCSR is part of SSE's initial configuration. Measured on an Intel Cascade Lake (CPUID.1 EAX
+ * 0x50657, XCR0 0x2ff): after a compacted XRSTOR with XSTATE_BV[1] = 0, XGETBV(1) bit 1 is 0
+ * and MXCSR reads 0x1F80 (the compacted form initialises MXCSR with the XMM registers); a
+ * standard XRSTOR with XSTATE_BV[1] = 0 that loads MXCSR = 0x1FC0 from memory leaves XINUSE[1]
+ * = 1 although XMM0-15 are zero. So "XMM zero" alone is not init; MXCSR must be 0x1F80 too.
+ * (The hardware tracks writes, not values: LDMXCSR of 0x1F80 itself also sets XINUSE[1], which
+ * the SDM permits, 13.6: XINUSE[i] may be 1 while component i is in its init configuration.)
+ */
+bool xcr0_component_is_init(unsigned nr, const void *data, size_t len)
+{
+    const uint8_t *b = data;
+    const struct xcr0_component *c = xcr0_component(nr);
+
+    if (c == NULL || b == NULL) {
+        return false;
+    }
+    switch (c->init_rule) {
+    case XCR0_INIT_X87:
+        if (len < XCR0_LEGACY_SIZE) {
+            return false;
+        }
+        /* FCW 0x37F, FSW 0, abridged FTW 0 (all empty) + reserved byte, FOP 0, FIP 0, FDP 0
+         * (SDM vol. 1 13.6 and 10.5.1 FXSAVE layout), then ST0-7 in bytes 32..159. */
+        return b[0] == 0x7f && b[1] == 0x03 && all_zero(b + 2, 22) && all_zero(b + 32, 128);
+    case XCR0_INIT_SSE:
+        if (len < XCR0_LEGACY_SIZE) {
+            return false;
+        }
+        /* XMM0-15: SSE's own area of the legacy region, as the table gives it. */
+        return le32(b + XCR0_MXCSR_OFFSET) == XCR0_MXCSR_INIT &&
+               all_zero(b + c->offset[XCR0_PROFILE_INTEL], c->size);
+    case XCR0_INIT_ZERO:
+    default:
+        return len >= c->size && all_zero(b, c->size);
+    }
+}
+
 /* Names a user may write for several components at once. */
 static const struct {
     const char *name;

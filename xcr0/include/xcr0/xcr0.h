@@ -128,6 +128,214 @@ void xcr0_rule_explain(enum xcr0_rule rule, uint64_t xcr0, uint64_t supported,
 /* This host's XCR0 via XGETBV. Returns 0, or -1 with a reason (not x86, no OSXSAVE). */
 int xcr0_host_xcr0(uint64_t *xcr0, char *err, size_t errlen);
 
+/* ---------------------------------------------------------------------------------------------
+ * Init state (SDM vol. 1 13.6 "Processor tracking of XSAVE-managed state").
+ *
+ * For x87 and SSE, data is the 512-byte legacy region (FXSAVE image); for every other component
+ * it is the component's own bytes. Returns true if the bytes are the component's initial
+ * configuration: x87 FCW 0x37F, FSW 0, abridged FTW 0 (all empty), FOP/FIP/FDP 0, ST0-7 zero;
+ * SSE XMM0-15 zero and MXCSR 0x1F80; everything else all zero. len must be at least 512 (x87,
+ * SSE) or the component's size; a shorter buffer is "not init".
+ */
+bool xcr0_component_is_init(unsigned nr, const void *data, size_t len);
+
+/* MXCSR's value in the initial configuration (SDM vol. 1 10.2.3.1). */
+#define XCR0_MXCSR_INIT 0x1f80u
+/* Byte offsets in the legacy region and the header (SDM 13.4.1, 13.4.2). */
+#define XCR0_MXCSR_OFFSET 24u
+#define XCR0_MXCSR_MASK_OFFSET 28u
+#define XCR0_XSTATE_BV_OFFSET 512u
+#define XCR0_XCOMP_BV_OFFSET 520u
+#define XCR0_XCOMP_BV_COMPACTED (UINT64_C(1) << 63)
+
+/* ---------------------------------------------------------------------------------------------
+ * Profiles: what one CPU (with one operating system) reports in CPUID leaf 0xD.
+ * A profile is a plain value: built in (xcr0_profile_builtin), parsed from a CPUID dump in the
+ * shared/cpuid text format (xcr0_profile_parse), or read from this host (xcr0_profile_host).
+ */
+#define XCR0_NAME_MAX 128
+
+struct xcr0_profile_component {
+    uint32_t size;     /* CPUID.(0xD,i).EAX; 0: the profile has no component i */
+    uint32_t offset;   /* CPUID.(0xD,i).EBX: standard-format offset (0 for supervisor) */
+    bool supervisor;   /* ECX[0] */
+    bool align64;      /* ECX[1]: 64-byte aligned in the compacted format */
+    bool xfd;          /* ECX[2] */
+};
+
+struct xcr0_profile {
+    char name[XCR0_NAME_MAX];
+    char vendor[13];            /* CPUID.0 vendor string, "" if unknown */
+    uint64_t supported;         /* CPUID.(0xD,0) EDX:EAX: XCR0 bits the CPU supports */
+    uint64_t xss_supported;     /* CPUID.(0xD,1) EDX:ECX: IA32_XSS bits the CPU supports */
+    uint64_t xss;               /* IA32_XSS as the OS enabled it (see xcr0_profile_parse) */
+    uint64_t xcr0;              /* XCR0 the profile was recorded with (built-ins: all user bits) */
+    uint32_t xsave_features;    /* CPUID.(0xD,1).EAX: XSAVEOPT, XSAVEC, XGETBV1, XSAVES, XFD */
+    uint32_t mxcsr_mask;        /* MXCSR bits XRSTOR accepts (FXSAVE's MXCSR_MASK) */
+    bool xss_ambiguous;         /* more than one IA32_XSS explains 0xD.1 EBX; the smallest won */
+    struct xcr0_profile_component comp[64];
+};
+
+/* CPUID.(0xD,1).EAX bits (SDM vol. 2A CPUID, leaf 0DH sub-leaf 1). */
+#define XCR0_FEATURE_XSAVEOPT 0x1u
+#define XCR0_FEATURE_XSAVEC 0x2u
+#define XCR0_FEATURE_XGETBV1 0x4u
+#define XCR0_FEATURE_XSAVES 0x8u
+#define XCR0_FEATURE_XFD 0x10u
+
+/* Fill p with the built-in profile "intel" or "amd". Returns 0, or -1 for an unknown name. */
+int xcr0_profile_builtin(const char *name, struct xcr0_profile *p);
+
+/*
+ * Parse a CPUID dump (shared/cpuid format: '#' comments; rows of 6 eight-digit hex words: leaf,
+ * sub-leaf, EAX, EBX, ECX, EDX). Leaf 0xD sub-leaves the dump omits are zero. IA32_XSS and the
+ * recorded XCR0 are derived: XCR0 is the largest legal subset of the supported mask whose
+ * standard size is the recorded 0xD.0 EBX, IA32_XSS the subset of the supported IA32_XSS bits
+ * whose compacted size with it is the recorded 0xD.1 EBX. Returns 0, or -1 with
+ * "line N: reason" in err for a malformed or inconsistent dump.
+ */
+int xcr0_profile_parse(const char *text, size_t len, const char *name, struct xcr0_profile *p,
+                       char *err, size_t errlen);
+/* xcr0_profile_parse on a file's contents. */
+int xcr0_profile_load(const char *path, struct xcr0_profile *p, char *err, size_t errlen);
+/* This host's profile via CPUID and XGETBV (x86 only; -1 with a reason elsewhere). */
+int xcr0_profile_host(struct xcr0_profile *p, char *err, size_t errlen);
+/* "intel", "amd", "host", or the path of a dump file. */
+int xcr0_profile_open(const char *spec, struct xcr0_profile *p, char *err, size_t errlen);
+
+/* xcr0_check against the profile's supported mask. */
+enum xcr0_rule xcr0_check_profile(const struct xcr0_profile *p, uint64_t xcr0);
+
+/* ---------------------------------------------------------------------------------------------
+ * Layouts (SDM 13.4.3 standard format, 13.4.3 compacted format).
+ */
+struct xcr0_layout_entry {
+    unsigned nr;
+    uint32_t offset;
+    uint32_t size;
+    bool align64;       /* compacted format: placed on a 64-byte boundary */
+};
+
+struct xcr0_layout {
+    uint64_t mask;      /* XCR0 (standard) or XCOMP_BV without bit 63 (compacted) */
+    bool compacted;
+    uint32_t size;      /* total bytes, legacy region and header included */
+    unsigned count;
+    struct xcr0_layout_entry entry[64]; /* in increasing offset order; x87 and SSE first */
+};
+
+/*
+ * Standard-format layout of xcr0 on profile p: every component at its CPUID offset; size is the
+ * end of the last one (at least 576). Returns 0, or -1 with a reason if mask names a component
+ * the profile does not have or a supervisor component.
+ */
+int xcr0_layout_standard(const struct xcr0_profile *p, uint64_t xcr0, struct xcr0_layout *l,
+                         char *err, size_t errlen);
+/*
+ * Compacted-format layout of xcomp_bv (bit 63 ignored; supervisor components allowed): the
+ * components of bits 2..62 packed in bit order from byte 576, each on a 64-byte boundary if the
+ * profile says align64 (SDM 13.4.3).
+ */
+int xcr0_layout_compacted(const struct xcr0_profile *p, uint64_t xcomp_bv, struct xcr0_layout *l,
+                          char *err, size_t errlen);
+/* Convenience: the sizes alone (0 if the mask names a component the profile lacks). */
+uint32_t xcr0_standard_size(const struct xcr0_profile *p, uint64_t xcr0);
+uint32_t xcr0_compacted_size(const struct xcr0_profile *p, uint64_t xcomp_bv);
+
+/* ---------------------------------------------------------------------------------------------
+ * CPUID leaf 0xD as a user program on profile p with this XCR0 sees it (SDM vol. 2A CPUID).
+ * Sub-leaf 0 EBX follows xcr0; sub-leaf 1 EBX is the compacted size of xcr0 | p->xss (0 without
+ * XSAVEC); sub-leaves >= 2 describe every user and supervisor component the profile supports.
+ */
+struct xcr0_cpuid_regs {
+    uint32_t eax, ebx, ecx, edx;
+};
+void xcr0_cpuid_leaf_d(const struct xcr0_profile *p, uint64_t xcr0, uint32_t subleaf,
+                       struct xcr0_cpuid_regs *r);
+
+/* ---------------------------------------------------------------------------------------------
+ * XSAVE images.
+ */
+struct xcr0_image_component {
+    unsigned nr;
+    bool in_xstate_bv;  /* XSTATE_BV[nr]: the bytes hold the state; else the state is init */
+    bool init;          /* the state is in its initial configuration (either way) */
+    uint32_t offset;    /* where the bytes are (x87/SSE: the legacy region) */
+    uint32_t size;
+};
+
+struct xcr0_image {
+    bool compacted;     /* XCOMP_BV[63] */
+    uint64_t xstate_bv, xcomp_bv;
+    uint32_t mxcsr;
+    uint32_t size;      /* bytes the image's layout occupies */
+    unsigned count;
+    /* Every component in XSTATE_BV (standard) or XCOMP_BV (compacted), plus x87 and SSE
+     * (always in the legacy region), in bit order. */
+    struct xcr0_image_component comp[64];
+};
+
+/*
+ * Decode an image laid out for profile p. Standard format: XSTATE_BV's components at the
+ * profile's offsets. Compacted: XCOMP_BV's components at their compacted offsets. Decoding does
+ * not judge the header's reserved bytes (xcr0_image_validate does). Returns 0, or -1 with a
+ * reason (too short, a component the profile lacks, XSTATE_BV outside XCOMP_BV).
+ */
+int xcr0_image_decode(const struct xcr0_profile *p, const void *buf, size_t len,
+                      struct xcr0_image *img, char *err, size_t errlen);
+
+/* Why XRSTOR raises #GP for an image (SDM vol. 1 13.8, vol. 2 XRSTOR "Protected Mode
+ * Exceptions"); XCR0_IMAGE_TOO_SHORT is ours (the bytes end before the layout does). */
+enum xcr0_image_fault {
+    XCR0_IMAGE_OK = 0,
+    XCR0_IMAGE_MISALIGNED,            /* address not 64-byte aligned */
+    XCR0_IMAGE_TOO_SHORT,
+    XCR0_IMAGE_XSTATE_BV_NOT_IN_XCR0, /* standard: XSTATE_BV has a bit XCR0 lacks */
+    XCR0_IMAGE_HEADER_RESERVED,       /* standard: header bytes 8..23 (XCOMP_BV, reserved) */
+    XCR0_IMAGE_NO_XSAVEC,             /* compacted image, CPU without XSAVEC */
+    XCR0_IMAGE_XCOMP_BV_NOT_IN_XCR0,  /* compacted: XCOMP_BV bit 0..62 not in XCR0 */
+    XCR0_IMAGE_XSTATE_BV_NOT_IN_XCOMP_BV, /* compacted: XSTATE_BV has a bit XCOMP_BV lacks */
+    XCR0_IMAGE_COMPACTED_RESERVED,    /* compacted: header bytes 16..63 not zero */
+    XCR0_IMAGE_MXCSR_RESERVED,        /* MXCSR would be loaded with a reserved bit set */
+};
+
+/*
+ * Validate buf as XRSTOR with EDX:EAX = rfbm would on profile p with this xcr0 (the address
+ * alignment of buf is checked too). Returns the first #GP reason, or XCR0_IMAGE_OK.
+ */
+enum xcr0_image_fault xcr0_image_validate(const struct xcr0_profile *p, uint64_t xcr0,
+                                          uint64_t rfbm, const void *buf, size_t len);
+const char *xcr0_image_fault_str(enum xcr0_image_fault f);
+
+/*
+ * Convert an image laid out for profile from into one for profile to (standard, or compacted
+ * if compacted). Components kept: the input's (XCOMP_BV, or for a standard image every component
+ * of from->xcr0 that fits in the input, plus XSTATE_BV) that the target supports. A component
+ * whose state is not init and which the target does not support is refused (-1), never dropped.
+ * The legacy region is copied unchanged. On success *outlen is the output size.
+ */
+int xcr0_image_convert(const struct xcr0_profile *from, const void *in, size_t inlen,
+                       const struct xcr0_profile *to, bool compacted, void *out, size_t outcap,
+                       size_t *outlen, char *err, size_t errlen);
+
+/*
+ * Compare two images component by component (each decoded with its own profile; components
+ * not in XSTATE_BV compare as their init state). *differ gets a bit per component whose state
+ * differs (MXCSR counts as SSE). Returns 0, or -1 with a reason if either image does not decode.
+ */
+int xcr0_image_compare(const struct xcr0_profile *pa, const void *a, size_t alen,
+                       const struct xcr0_profile *pb, const void *b, size_t blen,
+                       uint64_t *differ, char *err, size_t errlen);
+
+/* ---------------------------------------------------------------------------------------------
+ * Host (x86 only; -1 with a reason elsewhere).
+ */
+/* XGETBV(1) = XCR0 & XINUSE; needs CPUID.(0xD,1).EAX[2]. */
+int xcr0_host_xinuse(uint64_t *xinuse, char *err, size_t errlen);
+/* CPUID leaf/sub-leaf. */
+int xcr0_host_cpuid(uint32_t leaf, uint32_t subleaf, struct xcr0_cpuid_regs *r, char *err,
+                    size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

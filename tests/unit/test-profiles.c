@@ -1,0 +1,230 @@
+/*
+ * Profiles: the built-in ones against the numbers the SDM, QEMU's x86_ext_save_areas and the
+ * AMD Zen 4 measurement give (written out here), malformed dump files against the line and
+ * reason they must be rejected with, and the host profile against CPUID executed by the test.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+#include <sys/wait.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+#include "xcr0/xcr0.h"
+#include "unit.h"
+#include "dumps.h"
+
+static void test_builtin_intel(void)
+{
+    struct xcr0_profile p;
+    /* Standard offsets: Intel SDM vol. 1 13.4.3 table / QEMU x86_ext_save_areas / Bochs
+     * crregs.h: YMM 0x240, BNDREGS 0x3c0, BNDCSR 0x400, opmask 0x440, ZMM_Hi256 0x480,
+     * Hi16_ZMM 0x680, PKRU 0xa80, TILECFG 0xac0, TILEDATA 0xb00 (the SPR dump agrees). */
+    static const struct { unsigned nr; uint32_t off, size; bool a64, xfd; } want[] = {
+        { 2, 0x240, 0x100, false, false }, { 3, 0x3c0, 0x40, false, false },
+        { 4, 0x400, 0x40, false, false }, { 5, 0x440, 0x40, false, false },
+        { 6, 0x480, 0x200, false, false }, { 7, 0x680, 0x400, false, false },
+        { 9, 0xa80, 0x8, false, false }, { 17, 0xac0, 0x40, true, false },
+        { 18, 0xb00, 0x2000, true, true },
+    };
+
+    EXPECT(xcr0_profile_builtin("intel", &p) == 0, "no built-in intel");
+    EXPECT(p.supported == 0x602ff, "intel supported 0x%llx", (unsigned long long)p.supported);
+    EXPECT(!(p.supported & XCR0_BIT(XCR0_APX)), "APX shares MPX's slot; not both");
+    EXPECT(p.xcr0 == 0x602ff, "intel default XCR0 0x%llx", (unsigned long long)p.xcr0);
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        const struct xcr0_profile_component *c = &p.comp[want[i].nr];
+        EXPECT(c->offset == want[i].off && c->size == want[i].size && c->align64 == want[i].a64 &&
+               c->xfd == want[i].xfd, "intel component %u: 0x%x+0x%x a64 %d xfd %d", want[i].nr,
+               c->offset, c->size, c->align64, c->xfd);
+    }
+    /* All user components enabled: 0xb00 + 0x2000 (SPR dumps: 0xD.0 ECX 0x2b00). */
+    EXPECT(xcr0_standard_size(&p, 0x602ff) == 0x2b00, "intel max size 0x%x",
+           xcr0_standard_size(&p, 0x602ff));
+}
+
+static void test_builtin_amd(void)
+{
+    struct xcr0_profile p;
+    struct xcr0_cpuid_regs r;
+
+    EXPECT(xcr0_profile_builtin("amd", &p) == 0, "no built-in amd");
+    EXPECT(p.supported == 0x2e7, "amd supported 0x%llx", (unsigned long long)p.supported);
+    /* Zen 4 (amd-zen4.txt): opmask 0x340, ZMM_Hi256 0x380, Hi16_ZMM 0x580, PKRU 0x980. */
+    EXPECT(p.comp[5].offset == 0x340 && p.comp[6].offset == 0x380 && p.comp[7].offset == 0x580 &&
+           p.comp[9].offset == 0x980, "amd offsets %x %x %x %x", p.comp[5].offset,
+           p.comp[6].offset, p.comp[7].offset, p.comp[9].offset);
+    /* Linux on Zen 4 enables CET_U|CET_S: at XCR0 0xe7 a program reads 0xD.1 EBX 0x9a8:
+     * 576 + 256 + 64 + 512 + 1024 + 16 + 24 = 2472 = 0x9a8 (this-host-amd-epyc.txt). */
+    EXPECT(p.xss == 0x1800, "amd IA32_XSS 0x%llx", (unsigned long long)p.xss);
+    xcr0_cpuid_leaf_d(&p, 0xe7, 1, &r);
+    EXPECT(r.eax == 0xf && r.ebx == 0x9a8 && r.ecx == 0x1800 && r.edx == 0,
+           "amd 0xd.1 at 0xe7: %08x %08x %08x %08x", r.eax, r.ebx, r.ecx, r.edx);
+    xcr0_cpuid_leaf_d(&p, 0xe7, 0, &r);
+    EXPECT(r.eax == 0x2e7 && r.ebx == 0x980 && r.ecx == 0x988, "amd 0xd.0 at 0xe7: %08x %08x %08x",
+           r.eax, r.ebx, r.ecx);
+    xcr0_cpuid_leaf_d(&p, 0xe7, 11, &r);
+    EXPECT(r.eax == 0x10 && r.ebx == 0 && r.ecx == 1, "amd 0xd.11: %08x %08x %08x", r.eax, r.ebx,
+           r.ecx);
+    EXPECT(xcr0_profile_builtin("zen9", &p) != 0, "unknown built-in accepted");
+}
+
+#define ROW0 "00000000 00000000 0000000d 68747541 444d4163 69746e65\n"
+
+static const struct {
+    const char *what, *text, *needle;
+} bad[] = {
+    { "not hex", "# c\n" ROW0 "0000000d 00000000 00000007 00000340 00000340 0000000g\n",
+      "line 3: expected" },
+    { "five words", "0000000d 00000000 00000007 00000340 00000340\n", "line 1: expected" },
+    { "short word", "0000000d 0 00000007 00000340 00000340 00000000\n", "line 1: expected" },
+    { "trailing junk", "0000000d 00000000 00000007 00000340 00000340 00000000 x\n",
+      "line 1: expected" },
+    { "duplicate sub-leaf",
+      "0000000d 00000000 00000007 00000340 00000340 00000000\n"
+      "0000000d 00000002 00000100 00000240 00000000 00000000\n"
+      "0000000d 00000002 00000100 00000240 00000000 00000000\n", "line 3: second row" },
+    { "no sub-leaf 0", ROW0 "0000000d 00000002 00000100 00000240 00000000 00000000\n",
+      "line 2: no leaf 0xd sub-leaf 0" },
+    { "sub-leaf 64", "0000000d 00000040 00000000 00000000 00000000 00000000\n",
+      "line 1: leaf 0xd sub-leaf 0x40" },
+    { "NUL byte", "# a\0b\n", "line 1: NUL" },
+    { "no x87/SSE", "0000000d 00000000 00000004 00000340 00000340 00000000\n"
+      "0000000d 00000002 00000100 00000240 00000000 00000000\n", "line 1: 0xd.0 EAX bits 0 and 1" },
+    { "enumerated, size 0", "0000000d 00000000 00000007 00000340 00000340 00000000\n",
+      "line 1: component 2 is enumerated but sub-leaf 0x2 reports size 0 (row missing)" },
+    { "not enumerated", "0000000d 00000000 00000003 00000240 00000240 00000000\n"
+      "0000000d 00000002 00000100 00000240 00000000 00000000\n", "line 2: sub-leaf 0x2 describes" },
+    { "APX over MPX", "0000000d 00000000 0008001b 00000440 00000440 00000000\n"
+      "0000000d 00000003 00000040 000003c0 00000000 00000000\n"
+      "0000000d 00000004 00000040 00000400 00000000 00000000\n"
+      "0000000d 00000013 00000080 000003c0 00000000 00000000\n", "line 4: components 3 and 19 overlap" },
+    { "ECX not the end", "0000000d 00000000 00000007 00000340 00000400 00000000\n"
+      "0000000d 00000002 00000100 00000240 00000000 00000000\n", "line 1: 0xd.0 ECX = 0x400" },
+    { "EBX of no XCR0", "0000000d 00000000 00000007 00000300 00000340 00000000\n"
+      "0000000d 00000002 00000100 00000240 00000000 00000000\n",
+      "line 1: 0xd.0 EBX = 0x300 is the standard size of no legal" },
+    { "user comp flagged supervisor", "0000000d 00000000 00000207 00000340 00000380 00000000\n"
+      "0000000d 00000002 00000100 00000240 00000000 00000000\n"
+      "0000000d 00000009 00000040 00000340 00000001 00000000\n", "line 3: sub-leaf 0x9 ECX[0] = 1" },
+    { "offset in legacy region", "0000000d 00000000 00000007 00000340 00000340 00000000\n"
+      "0000000d 00000002 00000100 00000100 00000000 00000000\n", "line 2: component 2's offset" },
+    { "0xd.1 EBX unexplained", "0000000d 00000000 00000007 00000340 00000340 00000000\n"
+      "0000000d 00000001 0000000f 00000345 00000000 00000000\n"
+      "0000000d 00000002 00000100 00000240 00000000 00000000\n", "line 2: 0xd.1 EBX = 0x345" },
+    { "supervisor with offset", "0000000d 00000000 00000007 00000340 00000340 00000000\n"
+      "0000000d 00000001 0000000f 00000350 00000800 00000000\n"
+      "0000000d 00000002 00000100 00000240 00000000 00000000\n"
+      "0000000d 0000000b 00000010 00000100 00000001 00000000\n", "line 4: supervisor component 11" },
+};
+
+static void test_bad_dumps(void)
+{
+    char err[512];
+    struct xcr0_profile p;
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        size_t len = strlen(bad[i].text);
+        if (strcmp(bad[i].what, "NUL byte") == 0) {
+            len = 6;
+        }
+        err[0] = '\0';
+        EXPECT(xcr0_profile_parse(bad[i].text, len, "t", &p, err, sizeof(err)) == -1,
+               "%s: accepted", bad[i].what);
+        EXPECT(strstr(err, bad[i].needle) != NULL && strchr(err, '\n') == NULL,
+               "%s: error '%s' lacks '%s'", bad[i].what, err, bad[i].needle);
+    }
+}
+
+/* A minimal good dump: comments, CRLF, blank lines and upper-case hex are fine. */
+static void test_good_dump(void)
+{
+    static const char text[] =
+        "# made up: Sandy Bridge's leaf 0xd\r\n\r\n"
+        ROW0
+        "0000000D 00000000 00000007 00000340 00000340 00000000\r\n"
+        "  0000000d 00000001 00000001 00000000 00000000 00000000\n"
+        "0000000d\t00000002 00000100 00000240 00000000 00000000  \n";
+    char err[512] = "";
+    struct xcr0_profile p;
+
+    EXPECT(xcr0_profile_parse(text, sizeof(text) - 1, "sb", &p, err, sizeof(err)) == 0,
+           "rejected: %s", err);
+    EXPECT(p.supported == 7 && p.xcr0 == 7 && p.xss == 0 && p.comp[2].offset == 0x240 &&
+           strcmp(p.vendor, "AuthenticAMD") == 0, "decoded wrongly: 0x%llx 0x%llx '%s'",
+           (unsigned long long)p.supported, (unsigned long long)p.xcr0, p.vendor);
+}
+
+static void test_tool_errors(void)
+{
+    static const char *args[] = {
+        "cpuid --profile /nonexistent/file", "layout", "layout 0x7 --profile", "layout 0x7 --bogus",
+        "layout 0x107", "cpuid --xcr0 0x5", "decode /nonexistent", "convert a b --from intel",
+        "frobnicate", "check 0x7 --profile nope", "diff a", "describe 0x7 extra", "",
+    };
+    char out[4096];
+
+    for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+        int st = run_tool(args[i], out, sizeof(out));
+        char *nl = strchr(out, '\n');
+        EXPECT(st == 1, "xcr0 %s exited %d", args[i], st);
+        EXPECT(strncmp(out, "xcr0: ", 6) == 0 && nl && nl[1] == '\0',
+               "xcr0 %s: not one 'xcr0: ' line: '%s'", args[i], out);
+    }
+    for (size_t i = 0; i < 8; i++) {
+        static const char *cmds[] = { "describe", "check", "layout", "cpuid", "decode", "diff",
+                                      "convert", "host" };
+        char a[64];
+        snprintf(a, sizeof(a), "%s --help", cmds[i]);
+        EXPECT(run_tool(a, out, sizeof(out)) == 0 && strstr(out, "Usage: xcr0"), "xcr0 %s", a);
+    }
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+/* The host profile against CPUID and XGETBV executed here (never this machine's numbers). */
+static void test_host_profile(void)
+{
+    struct xcr0_profile p;
+    char err[512];
+    unsigned a, b, c, d;
+    uint32_t lo, hi;
+
+    __cpuid(1, a, b, c, d);
+    if (!(c & (1u << 27))) {
+        unit_skip("test_host_profile", "OSXSAVE is off on this host");
+        return;
+    }
+    unit_begin();
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if (xcr0_profile_host(&p, err, sizeof(err)) != 0) {
+        unit_fail("host profile: %s", err);
+    } else {
+        EXPECT(p.xcr0 == ((uint64_t)hi << 32 | lo), "XCR0 0x%llx", (unsigned long long)p.xcr0);
+        for (unsigned sub = 0; sub < 64; sub++) {
+            struct xcr0_cpuid_regs r;
+            __cpuid_count(0xd, sub, a, b, c, d);
+            xcr0_cpuid_leaf_d(&p, p.xcr0, sub, &r);
+            EXPECT(r.eax == a && r.ebx == b && r.ecx == c && r.edx == d,
+                   "host 0xd.%u: model %08x %08x %08x %08x, CPU %08x %08x %08x %08x", sub,
+                   r.eax, r.ebx, r.ecx, r.edx, a, b, c, d);
+        }
+    }
+    unit_end("test_host_profile");
+}
+#endif
+
+int main(void)
+{
+    RUN(test_builtin_intel);
+    RUN(test_builtin_amd);
+    RUN(test_bad_dumps);
+    RUN(test_good_dump);
+    RUN(test_tool_errors);
+#if defined(__x86_64__) || defined(__i386__)
+    test_host_profile();
+#else
+    unit_skip("test_host_profile", "not an x86 host");
+#endif
+    UNIT_EXIT();
+}

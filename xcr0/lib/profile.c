@@ -1,0 +1,517 @@
+/*
+ * Profiles read from CPUID: a dump file in the shared/cpuid text format, or this host.
+ * Both go through one builder (profile_from_rows), which checks that the leaf 0xD sub-leaves
+ * agree with each other the way the SDM says they must (vol. 2A CPUID leaf 0DH; vol. 1 13.2).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xcr0/xcr0.h"
+
+/* IA32_XSS inference tries every subset of the supported IA32_XSS bits; real CPUs have at most
+ * 7 (Emerald Rapids 0x1dd00). More than this many is rejected rather than searched. */
+#define MAX_XSS_SEARCH_BITS 12
+
+struct leaf_d {
+    struct xcr0_cpuid_regs sub[64];
+    unsigned line[64];      /* 0: the row is absent (reads as zero) */
+    struct xcr0_cpuid_regs leaf0;
+    bool have_leaf0;
+    unsigned last_line;
+};
+
+static int popcount64(uint64_t v)
+{
+    int n = 0;
+
+    while (v) {
+        v &= v - 1;
+        n++;
+    }
+    return n;
+}
+
+/*
+ * The largest legal XCR0 whose standard size is size. Legal XCR0 values are closed under union
+ * (every rule is "all of a group or none" or "A needs B"), so the largest legal subset of the
+ * components ending at or below size exists; if any legal XCR0 has this size, that one does.
+ */
+static int infer_xcr0(const struct xcr0_profile *p, uint32_t size, uint64_t *out)
+{
+    uint64_t user = p->supported & ~p->xss_supported;
+    uint64_t s = 0, prev;
+
+    for (unsigned nr = 0; nr < 64; nr++) {
+        if (!(user & XCR0_BIT(nr))) {
+            continue;
+        }
+        if (nr <= XCR0_SSE ? size >= XCR0_EXTENDED_START
+                           : p->comp[nr].offset + p->comp[nr].size <= size) {
+            s |= XCR0_BIT(nr);
+        }
+    }
+    do {
+        prev = s;
+        if ((s & XCR0_MASK_MPX) != XCR0_MASK_MPX) {
+            s &= ~XCR0_MASK_MPX;
+        }
+        if ((s & XCR0_MASK_AMX) != XCR0_MASK_AMX) {
+            s &= ~XCR0_MASK_AMX;
+        }
+        if ((s & XCR0_MASK_AVX512) != XCR0_MASK_AVX512 || !(s & XCR0_BIT(XCR0_YMM))) {
+            s &= ~XCR0_MASK_AVX512;
+        }
+        if (!(s & XCR0_BIT(XCR0_SSE))) {
+            s &= ~XCR0_BIT(XCR0_YMM);
+        }
+    } while (s != prev);
+    if (!(s & XCR0_BIT(XCR0_X87)) || xcr0_check(s, p->supported) != XCR0_RULE_OK ||
+        xcr0_standard_size(p, s) != size) {
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+/* IA32_XSS: the subset of the supported bits whose compacted size with XCR0 is size. Fewest
+ * bits and then the smallest value win; more than one match sets xss_ambiguous. */
+static int infer_xss(struct xcr0_profile *p, uint32_t size)
+{
+    unsigned bits[64], n = 0, matches = 0;
+    uint64_t best = 0;
+    int best_pc = 65;
+
+    for (unsigned nr = 0; nr < 64; nr++) {
+        if (p->xss_supported & XCR0_BIT(nr)) {
+            bits[n++] = nr;
+        }
+    }
+    for (uint32_t pick = 0; pick < (1u << n); pick++) {
+        uint64_t xss = 0;
+        int pc;
+
+        for (unsigned i = 0; i < n; i++) {
+            if (pick & (1u << i)) {
+                xss |= XCR0_BIT(bits[i]);
+            }
+        }
+        if (xcr0_compacted_size(p, p->xcr0 | xss) != size) {
+            continue;
+        }
+        matches++;
+        pc = popcount64(xss);
+        if (pc < best_pc || (pc == best_pc && xss < best)) {
+            best_pc = pc;
+            best = xss;
+        }
+    }
+    if (matches == 0) {
+        return -1;
+    }
+    p->xss = best;
+    p->xss_ambiguous = matches > 1;
+    return 0;
+}
+
+/*
+ * Build a profile from leaf 0xD. xcr0 is the recorded XCR0 if known (the host), or UINT64_MAX
+ * (a dump: inferred from sub-leaf 0 EBX). Errors name the line of the row at fault.
+ */
+static int profile_from_rows(struct leaf_d *d, const char *name, uint64_t xcr0,
+                             struct xcr0_profile *p, char *err, size_t errlen)
+{
+    const struct xcr0_cpuid_regs *s0 = &d->sub[0], *s1 = &d->sub[1];
+    unsigned l0 = d->line[0], l1 = d->line[1];
+    uint64_t user, end = XCR0_EXTENDED_START;
+
+    memset(p, 0, sizeof(*p));
+    snprintf(p->name, sizeof(p->name), "%s", name);
+    if (d->have_leaf0) {
+        memcpy(p->vendor, &d->leaf0.ebx, 4);
+        memcpy(p->vendor + 4, &d->leaf0.edx, 4);
+        memcpy(p->vendor + 8, &d->leaf0.ecx, 4);
+        p->vendor[12] = '\0';
+    }
+    if (l0 == 0) {
+        snprintf(err, errlen, "line %u: no leaf 0xd sub-leaf 0 row (0000000d 00000000 ...)",
+                 d->last_line);
+        return -1;
+    }
+    p->supported = (uint64_t)s0->edx << 32 | s0->eax;
+    p->xss_supported = (uint64_t)s1->edx << 32 | s1->ecx;
+    p->xsave_features = s1->eax;
+    p->mxcsr_mask = 0xffff;
+    user = p->supported;
+    /* SDM vol. 2A CPUID 0DH: bits 0 and 1 of sub-leaf 0 EAX are always 1. */
+    if ((p->supported & XCR0_MASK_LEGACY) != XCR0_MASK_LEGACY) {
+        snprintf(err, errlen, "line %u: 0xd.0 EAX bits 0 and 1 (x87, SSE) must be set", l0);
+        return -1;
+    }
+    if (p->supported & p->xss_supported) {
+        snprintf(err, errlen, "line %u: bits 0x%llx are both XCR0 (0xd.0 EDX:EAX) and IA32_XSS "
+                 "(0xd.1 EDX:ECX) bits", l1 ? l1 : l0,
+                 (unsigned long long)(p->supported & p->xss_supported));
+        return -1;
+    }
+    if (p->xss_supported & XCR0_MASK_LEGACY) {
+        snprintf(err, errlen, "line %u: 0xd.1 ECX names x87 or SSE as IA32_XSS state", l1);
+        return -1;
+    }
+    /* The legacy region is fixed (SDM 13.4.1); the table says where x87 and SSE are. */
+    for (unsigned nr = XCR0_X87; nr <= XCR0_SSE; nr++) {
+        const struct xcr0_component *c = xcr0_component(nr);
+        p->comp[nr].size = c->size;
+        p->comp[nr].offset = c->offset[XCR0_PROFILE_INTEL];
+    }
+    for (unsigned nr = 2; nr < 64; nr++) {
+        const struct xcr0_cpuid_regs *r = &d->sub[nr];
+        const struct xcr0_component *c = xcr0_component(nr);
+        bool is_user = user & XCR0_BIT(nr), is_sup = p->xss_supported & XCR0_BIT(nr);
+        unsigned line = d->line[nr] ? d->line[nr] : (is_sup ? l1 : l0);
+
+        if (!is_user && !is_sup) {
+            if (r->eax || r->ebx || r->ecx || r->edx) {
+                snprintf(err, errlen, "line %u: sub-leaf 0x%x describes component %u, which "
+                         "0xd.0 EDX:EAX and 0xd.1 EDX:ECX do not enumerate", line, nr, nr);
+                return -1;
+            }
+            continue;
+        }
+        if (r->eax == 0) {
+            snprintf(err, errlen, "line %u: component %u is enumerated but sub-leaf 0x%x reports "
+                     "size 0%s", line, nr, nr, d->line[nr] ? "" : " (row missing)");
+            return -1;
+        }
+        if ((r->ecx & 1u) != (is_sup ? 1u : 0u)) {
+            snprintf(err, errlen, "line %u: sub-leaf 0x%x ECX[0] = %u but component %u is %s "
+                     "state in sub-leaf %s", line, nr, r->ecx & 1u, nr,
+                     is_sup ? "IA32_XSS" : "XCR0", is_sup ? "1" : "0");
+            return -1;
+        }
+        if (c && c->supervisor != is_sup) {
+            snprintf(err, errlen, "line %u: component %u (%s) is %s state, not %s", line, nr,
+                     c->name, c->supervisor ? "supervisor" : "user",
+                     is_sup ? "supervisor" : "user");
+            return -1;
+        }
+        if (r->ecx & ~7u || r->edx) {
+            snprintf(err, errlen, "line %u: sub-leaf 0x%x sets reserved ECX/EDX bits", line, nr);
+            return -1;
+        }
+        if (is_sup && r->ebx != 0) {
+            snprintf(err, errlen, "line %u: supervisor component %u reports a standard offset "
+                     "(EBX 0x%x; must be 0)", line, nr, r->ebx);
+            return -1;
+        }
+        if (is_user && (r->ebx < XCR0_EXTENDED_START || r->ebx > 0x7fffffffu ||
+                        r->eax > 0x7fffffffu - r->ebx)) {
+            snprintf(err, errlen, "line %u: component %u's offset 0x%x is inside the legacy "
+                     "region or header, or out of range", line, nr, r->ebx);
+            return -1;
+        }
+        if (r->eax > 0x7fffffffu) {
+            snprintf(err, errlen, "line %u: component %u's size 0x%x is out of range", line, nr,
+                     r->eax);
+            return -1;
+        }
+        p->comp[nr].size = r->eax;
+        p->comp[nr].offset = r->ebx;
+        p->comp[nr].supervisor = is_sup;
+        p->comp[nr].align64 = r->ecx & 2u;
+        p->comp[nr].xfd = r->ecx & 4u;
+        if (is_user && r->ebx + r->eax > end) {
+            end = r->ebx + r->eax;
+        }
+    }
+    /* User components must not overlap in the standard format (APX and MPX never coexist:
+     * Linux ea68e39190cf rejects such a CPU). */
+    for (unsigned a = 2; a < 64; a++) {
+        for (unsigned b = a + 1; b < 64; b++) {
+            const struct xcr0_profile_component *ca = &p->comp[a], *cb = &p->comp[b];
+            if (!(user & XCR0_BIT(a)) || !(user & XCR0_BIT(b))) {
+                continue;
+            }
+            if (ca->offset < cb->offset + cb->size && cb->offset < ca->offset + ca->size) {
+                snprintf(err, errlen, "line %u: components %u and %u overlap in the standard "
+                         "format (0x%x+0x%x, 0x%x+0x%x)", d->line[b] ? d->line[b] : l0, a, b,
+                         ca->offset, ca->size, cb->offset, cb->size);
+                return -1;
+            }
+        }
+    }
+    if (s0->ecx != end) {
+        snprintf(err, errlen, "line %u: 0xd.0 ECX = 0x%x, but the supported components end at "
+                 "0x%llx", l0, s0->ecx, (unsigned long long)end);
+        return -1;
+    }
+    if (xcr0 == UINT64_MAX) {
+        if (infer_xcr0(p, s0->ebx, &p->xcr0) != 0) {
+            snprintf(err, errlen, "line %u: 0xd.0 EBX = 0x%x is the standard size of no legal "
+                     "XCR0 this CPU supports", l0, s0->ebx);
+            return -1;
+        }
+    } else {
+        p->xcr0 = xcr0;
+        if (xcr0 & ~user) {
+            snprintf(err, errlen, "XCR0 0x%llx has bits CPUID.(0xd,0) does not enumerate",
+                     (unsigned long long)xcr0);
+            return -1;
+        }
+        if (xcr0_standard_size(p, xcr0) != s0->ebx) {
+            snprintf(err, errlen, "line %u: 0xd.0 EBX = 0x%x but XCR0 0x%llx needs 0x%x", l0,
+                     s0->ebx, (unsigned long long)xcr0, xcr0_standard_size(p, xcr0));
+            return -1;
+        }
+    }
+    if ((p->xsave_features & XCR0_FEATURE_XSAVEC) && s1->ebx != 0) {
+        if (popcount64(p->xss_supported) > MAX_XSS_SEARCH_BITS) {
+            snprintf(err, errlen, "line %u: %d IA32_XSS components: too many to infer IA32_XSS",
+                     l1, popcount64(p->xss_supported));
+            return -1;
+        }
+        if (infer_xss(p, s1->ebx) != 0) {
+            snprintf(err, errlen, "line %u: 0xd.1 EBX = 0x%x is the compacted size of no "
+                     "XCR0 0x%llx | IA32_XSS", l1, s1->ebx, (unsigned long long)p->xcr0);
+            return -1;
+        }
+    } else if (s1->ebx != 0) {
+        snprintf(err, errlen, "line %u: 0xd.1 EBX = 0x%x without XSAVEC (EAX[1] = 0)", l1,
+                 s1->ebx);
+        return -1;
+    }
+    return 0;
+}
+
+static int hex8(const char *s, uint32_t *v)
+{
+    uint32_t x = 0;
+
+    for (int i = 0; i < 8; i++) {
+        char ch = s[i];
+        unsigned dgt;
+
+        if (ch >= '0' && ch <= '9') {
+            dgt = (unsigned)(ch - '0');
+        } else if (ch >= 'a' && ch <= 'f') {
+            dgt = (unsigned)(ch - 'a' + 10);
+        } else if (ch >= 'A' && ch <= 'F') {
+            dgt = (unsigned)(ch - 'A' + 10);
+        } else {
+            return -1;
+        }
+        x = x << 4 | dgt;
+    }
+    *v = x;
+    return 0;
+}
+
+/* Parse one data row: six 8-digit hex words separated by blanks. */
+static int parse_row(const char *s, size_t n, uint32_t w[6])
+{
+    size_t i = 0;
+
+    for (int k = 0; k < 6; k++) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t')) {
+            i++;
+        }
+        if (n - i < 8 || hex8(s + i, &w[k]) != 0) {
+            return -1;
+        }
+        i += 8;
+        if (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '\r') {
+            return -1;
+        }
+    }
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) {
+        i++;
+    }
+    return i == n ? 0 : -1;
+}
+
+int xcr0_profile_parse(const char *text, size_t len, const char *name, struct xcr0_profile *p,
+                       char *err, size_t errlen)
+{
+    struct leaf_d *d = calloc(1, sizeof(*d));
+    size_t pos = 0;
+    unsigned line = 0;
+    int ret = -1;
+
+    if (d == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    while (pos < len) {
+        const char *s = text + pos;
+        size_t n = 0, k = 0;
+        uint32_t w[6];
+
+        while (pos + n < len && s[n] != '\n') {
+            n++;
+        }
+        pos += n + 1;
+        line++;
+        if (memchr(s, '\0', n)) {
+            snprintf(err, errlen, "line %u: NUL byte (not a text file?)", line);
+            goto out;
+        }
+        while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r')) {
+            k++;
+        }
+        if (k == n || s[k] == '#') {
+            continue;
+        }
+        if (parse_row(s, n, w) != 0) {
+            snprintf(err, errlen, "line %u: expected a comment or 6 eight-digit hex words "
+                     "(leaf sub-leaf eax ebx ecx edx)", line);
+            goto out;
+        }
+        if (w[0] == 0 && w[1] == 0) {
+            if (d->have_leaf0) {
+                snprintf(err, errlen, "line %u: second row for leaf 0", line);
+                goto out;
+            }
+            d->have_leaf0 = true;
+            d->leaf0 = (struct xcr0_cpuid_regs){ w[2], w[3], w[4], w[5] };
+        } else if (w[0] == 0xd) {
+            if (w[1] >= 64) {
+                snprintf(err, errlen, "line %u: leaf 0xd sub-leaf 0x%x names no state component "
+                         "(0..63)", line, w[1]);
+                goto out;
+            }
+            if (d->line[w[1]]) {
+                snprintf(err, errlen, "line %u: second row for leaf 0xd sub-leaf 0x%x (first on "
+                         "line %u)", line, w[1], d->line[w[1]]);
+                goto out;
+            }
+            d->line[w[1]] = line;
+            d->sub[w[1]] = (struct xcr0_cpuid_regs){ w[2], w[3], w[4], w[5] };
+        }
+    }
+    d->last_line = line;
+    ret = profile_from_rows(d, name, UINT64_MAX, p, err, errlen);
+out:
+    free(d);
+    return ret;
+}
+
+int xcr0_profile_load(const char *path, struct xcr0_profile *p, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int ret;
+    const char *base;
+
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    for (;;) {
+        size_t got;
+
+        if (len == cap) {
+            char *nb;
+            if (cap >= (size_t)16 << 20) {
+                snprintf(err, errlen, "%s: larger than 16 MiB, not a CPUID dump", path);
+                free(buf);
+                fclose(f);
+                return -1;
+            }
+            cap = cap ? cap * 2 : 8192;
+            nb = realloc(buf, cap);
+            if (nb == NULL) {
+                snprintf(err, errlen, "%s: out of memory", path);
+                free(buf);
+                fclose(f);
+                return -1;
+            }
+            buf = nb;
+        }
+        got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            break;
+        }
+    }
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: read error", path);
+        free(buf);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    ret = xcr0_profile_parse(buf ? buf : "", len, base, p, err, errlen);
+    if (ret != 0) {
+        /* Prefix the file so "line N" points somewhere. */
+        char tmp[512];
+        snprintf(tmp, sizeof(tmp), "%s", err);
+        snprintf(err, errlen, "%s: %s", path, tmp);
+    }
+    free(buf);
+    return ret;
+}
+
+int xcr0_profile_host(struct xcr0_profile *p, char *err, size_t errlen)
+{
+    struct leaf_d *d;
+    uint64_t xcr0;
+    int ret;
+
+    if (xcr0_host_xcr0(&xcr0, err, errlen) != 0) {
+        return -1;
+    }
+    d = calloc(1, sizeof(*d));
+    if (d == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (xcr0_host_cpuid(0, 0, &d->leaf0, err, errlen) != 0) {
+        free(d);
+        return -1;
+    }
+    d->have_leaf0 = true;
+    /* "Line" numbers for host errors are sub-leaf + 1 (there is no file). */
+    for (uint32_t sub = 0; sub < 64; sub++) {
+        if (xcr0_host_cpuid(0xd, sub, &d->sub[sub], err, errlen) != 0) {
+            free(d);
+            return -1;
+        }
+        d->line[sub] = sub + 1;
+    }
+    d->last_line = 64;
+    ret = profile_from_rows(d, "host", xcr0, p, err, errlen);
+    free(d);
+    if (ret != 0) {
+        char tmp[512];
+        snprintf(tmp, sizeof(tmp), "%s", err);
+        snprintf(err, errlen, "host CPUID leaf 0xd is inconsistent (\"line\" = sub-leaf + 1): %s",
+                 tmp);
+    }
+    return ret;
+}
+
+int xcr0_profile_open(const char *spec, struct xcr0_profile *p, char *err, size_t errlen)
+{
+    if (spec == NULL || *spec == '\0') {
+        snprintf(err, errlen, "empty profile name (intel, amd, host, or a CPUID dump file)");
+        return -1;
+    }
+    if (xcr0_profile_builtin(spec, p) == 0) {
+        return 0;
+    }
+    if (strcmp(spec, "host") == 0) {
+        return xcr0_profile_host(p, err, errlen);
+    }
+    return xcr0_profile_load(spec, p, err, errlen);
+}
+
+enum xcr0_rule xcr0_check_profile(const struct xcr0_profile *p, uint64_t xcr0)
+{
+    return xcr0_check(xcr0, p->supported);
+}
