@@ -11,6 +11,7 @@
 #include "qemu/error-report.h"
 #include "cpu.h"
 #include "xcr0/xcr0.h"
+#include "xcr0-cpu.h"
 #include "xcr0-user.h"
 
 static bool xcr0_requested;
@@ -30,39 +31,27 @@ void handle_arg_xcr0(const char *arg)
     xcr0_requested = true;
 }
 
-/* The XCR0 bits the CPU model enumerates in CPUID.(EAX=0xD,ECX=0) EDX:EAX. */
-static uint64_t model_supported_xcr0(CPUX86State *env)
+void handle_arg_xsave_layout(const char *arg)
 {
-    if (!(env->features[FEAT_1_ECX] & CPUID_EXT_XSAVE)) {
-        return 0;
+    char err[512];
+
+    if (x86_xcr0_choose_profile(arg, err, sizeof(err)) != 0) {
+        error_report("-xsave-layout %s: %s", arg, err);
+        exit(EXIT_FAILURE);
     }
-    return env->features[FEAT_XSAVE_XCR0_LO] |
-           ((uint64_t)env->features[FEAT_XSAVE_XCR0_HI] << 32);
 }
 
 void xcr0_user_init_cpu(CPUX86State *env)
 {
-    uint64_t supported = model_supported_xcr0(env);
-    enum xcr0_rule rule;
-    char why[512];
+    char err[512];
 
-    if (!xcr0_requested) {
-        return;
-    }
-    if (!supported) {
-        error_report("-xcr0 %s: the CPU model has no XSAVE, so it has no XCR0 (choose another -cpu)",
-                     xcr0_requested_text);
+    if (x86_xcr0_init_cpu(env, xcr0_requested ? &xcr0_requested_value : NULL,
+                          err, sizeof(err)) != 0) {
+        if (xcr0_requested) {
+            error_report("-xcr0 %s: %s", xcr0_requested_text, err);
+        } else {
+            error_report("-xsave-layout: %s", err);
+        }
         exit(EXIT_FAILURE);
     }
-    rule = xcr0_check(xcr0_requested_value, supported);
-    if (rule != XCR0_RULE_OK) {
-        xcr0_rule_explain(rule, xcr0_requested_value, supported, why, sizeof(why));
-        error_report("-xcr0 %s: illegal XCR0 0x%" PRIx64 ": %s", xcr0_requested_text,
-                     xcr0_requested_value, why);
-        exit(EXIT_FAILURE);
-    }
-    /* What XSETBV does (helper_xsetbv): set XCR0, then the hflags that depend on it. */
-    env->xcr0 = xcr0_requested_value;
-    cpu_sync_avx_hflag(env);
-    cpu_sync_bndcs_hflags(env);
 }

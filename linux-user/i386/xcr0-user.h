@@ -9,6 +9,9 @@
 /* arg_table handler for -xcr0 / QEMU_XCR0: parses the mask, exits on bad syntax. */
 void handle_arg_xcr0(const char *arg);
 
+/* arg_table handler for -xsave-layout / QEMU_XSAVE_LAYOUT: loads the profile, exits on error. */
+void handle_arg_xsave_layout(const char *arg);
+
 /*
  * Apply the requested XCR0 (if any) to the initial vCPU, after the CPU model is known.
  * Exits with status 1 and a one-line reason if the value is illegal for the model.

@@ -1,0 +1,130 @@
+/*
+ * qemu-xcr0: the XSAVE model of the emulated machine (user mode).
+ *
+ * Upstream QEMU describes XSAVE with one table of Intel offsets (x86_ext_save_areas) and derives
+ * CPUID leaf 0xD from it. A real machine's leaf 0xD depends on its vendor (AMD packs AVX-512
+ * right after AVX, rr issue #3573) and on what its OS enabled. Here a libxcr0 profile is the
+ * machine: CPUID leaf 0xD, the supported XCR0 bits and (in later patches) every XSAVE layout
+ * come from it, so a program sees the machine it was recorded on.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "cpu.h"
+#include "xcr0/xcr0.h"
+#include "xcr0-cpu.h"
+
+/* The profile is per process, like the CPU it describes; vCPUs differ only in XCR0/XINUSE. */
+static struct xcr0_profile machine_profile;
+static bool profile_chosen;  /* by -xsave-layout */
+static bool profile_active;  /* x86_xcr0_init_cpu() found XSAVE and set the model up */
+
+/*
+ * CPUID.(0xD,1).EAX features this emulator executes (XSAVES/XRSTORS only as far as user mode
+ * sees them: #GP). XFD needs the kernel's permission model and is not offered.
+ */
+#define IMPLEMENTED_XSAVE_FEATURES (XCR0_FEATURE_XSAVEOPT | XCR0_FEATURE_XSAVEC | \
+                                    XCR0_FEATURE_XGETBV1 | XCR0_FEATURE_XSAVES)
+
+int x86_xcr0_choose_profile(const char *spec, char *err, size_t errlen)
+{
+    if (xcr0_profile_open(spec, &machine_profile, err, errlen) != 0) {
+        return -1;
+    }
+    profile_chosen = true;
+    return 0;
+}
+
+const struct xcr0_profile *x86_xcr0_profile(void)
+{
+    return profile_active ? &machine_profile : NULL;
+}
+
+int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t errlen)
+{
+    uint64_t value;
+    enum xcr0_rule rule;
+
+    if (!(env->features[FEAT_1_ECX] & CPUID_EXT_XSAVE)) {
+        if (xcr0 || profile_chosen) {
+            snprintf(err, errlen, "the CPU model has no XSAVE, so it has no XCR0 "
+                     "(choose another -cpu)");
+            return -1;
+        }
+        return 0;
+    }
+    if (!profile_chosen) {
+        /*
+         * The vendor's layout: named AMD models (EPYC*, Opteron_G*, ...) get AMD's offsets.
+         * "max" (which TCG presents as AMD) and "host"/"base" have no model and keep Intel's,
+         * the offsets upstream always used, so nothing changes without the options.
+         */
+        X86CPUClass *xcc = X86_CPU_GET_CLASS(env_archcpu(env));
+        bool amd = IS_AMD_CPU(env) && xcc->model != NULL;
+        xcr0_profile_builtin(amd ? "amd" : "intel", &machine_profile);
+    }
+    profile_active = true;
+
+    /* What the profile's CPU enumerates in CPUID.(0xD,0) EDX:EAX and (0xD,1). */
+    env->features[FEAT_XSAVE_XCR0_LO] = (uint32_t)machine_profile.supported;
+    env->features[FEAT_XSAVE_XCR0_HI] = (uint32_t)(machine_profile.supported >> 32);
+    env->features[FEAT_XSAVE] = machine_profile.xsave_features & IMPLEMENTED_XSAVE_FEATURES;
+
+    if (xcr0) {
+        value = *xcr0;
+        rule = xcr0_check_profile(&machine_profile, value);
+        if (rule != XCR0_RULE_OK) {
+            char why[384];
+            xcr0_rule_explain(rule, value, machine_profile.supported, why, sizeof(why));
+            snprintf(err, errlen, "illegal XCR0 0x%" PRIx64 " for the %s layout: %s", value,
+                     machine_profile.name, why);
+            return -1;
+        }
+        if (value & ~x86_xcr0_emulated_components()) {
+            char names[256];
+            xcr0_format_names(value & ~x86_xcr0_emulated_components(), names, sizeof(names));
+            snprintf(err, errlen, "XCR0 0x%" PRIx64 ": %s has no emulated state here", value,
+                     names);
+            return -1;
+        }
+    } else {
+        /* Upstream's choice (every component the model supports), within the profile. */
+        value = env->xcr0 & machine_profile.supported & x86_xcr0_emulated_components();
+    }
+    /* What XSETBV does (helper_xsetbv): set XCR0, then the hflags that depend on it. */
+    env->xcr0 = value;
+    cpu_sync_avx_hflag(env);
+    cpu_sync_bndcs_hflags(env);
+    return 0;
+}
+
+bool x86_xcr0_cpuid_leaf_d(CPUX86State *env, uint32_t count, uint32_t *eax, uint32_t *ebx,
+                           uint32_t *ecx, uint32_t *edx)
+{
+    struct xcr0_cpuid_regs r;
+
+    if (!profile_active) {
+        return false;
+    }
+    xcr0_cpuid_leaf_d(&machine_profile, env->xcr0, count, &r);
+    if (count == 1) {
+        /* Report only what this emulator executes; the rest of the sub-leaf is the profile's. */
+        r.eax &= IMPLEMENTED_XSAVE_FEATURES;
+        if (!(r.eax & (XCR0_FEATURE_XSAVEC | XCR0_FEATURE_XSAVES))) {
+            r.ebx = 0; /* as on CPUs without compaction (Sandy Bridge, AMD family 15h) */
+        }
+    }
+    *eax = r.eax;
+    *ebx = r.ebx;
+    *ecx = r.ecx;
+    *edx = r.edx;
+    return true;
+}
+
+uint32_t x86_xcr0_area_size(uint64_t mask, bool compacted)
+{
+    /* Only components the profile has can be in mask (it comes from XCR0 and IA32_XSS). */
+    mask &= machine_profile.supported | machine_profile.xss;
+    return compacted ? xcr0_compacted_size(&machine_profile, mask)
+                     : xcr0_standard_size(&machine_profile, mask);
+}

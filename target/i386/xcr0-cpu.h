@@ -1,0 +1,51 @@
+/*
+ * qemu-xcr0: the XSAVE model of the emulated machine (user mode).
+ *
+ * One layout profile per process (Intel or AMD offsets, or a real CPU's CPUID dump) says which
+ * state components exist and where XSAVE puts them; each vCPU has its own XCR0.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef TARGET_I386_XCR0_CPU_H
+#define TARGET_I386_XCR0_CPU_H
+
+struct xcr0_profile;
+
+/*
+ * Choose the machine's layout profile from a -xsave-layout argument ("intel", "amd", "host" or
+ * a CPUID dump file). Returns 0, or -1 with a one-line reason in err.
+ */
+int x86_xcr0_choose_profile(const char *spec, char *err, size_t errlen);
+
+/*
+ * Set up the first vCPU's XSAVE model once its CPU model is known: take the default profile
+ * from the model's vendor unless one was chosen, make CPUID leaf 0xD and the supported-XCR0
+ * mask the profile's, and set XCR0 to *xcr0 if given (else upstream's default, restricted to
+ * what the profile supports). Returns 0, or -1 with a one-line reason in err.
+ */
+int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t errlen);
+
+/* The machine's profile; NULL before x86_xcr0_init_cpu() or for a CPU without XSAVE. */
+const struct xcr0_profile *x86_xcr0_profile(void);
+
+/*
+ * CPUID leaf 0xD for this vCPU as a user program on the profile's machine sees it. Returns
+ * false (and leaves the registers alone) if the XSAVE model is not in use.
+ */
+bool x86_xcr0_cpuid_leaf_d(CPUX86State *env, uint32_t count, uint32_t *eax, uint32_t *ebx,
+                           uint32_t *ecx, uint32_t *edx);
+
+/*
+ * The size of an XSAVE area holding mask in the standard or compacted format on the machine's
+ * profile (what upstream's xsave_area_size() computes from Intel's offsets). Only valid while
+ * x86_xcr0_profile() is not NULL.
+ */
+uint32_t x86_xcr0_area_size(uint64_t mask, bool compacted);
+
+/* Implemented in tcg/xcr0-xsave.c.inc (part of fpu_helper.c). */
+/* The components XSAVE/XRSTOR can hold here (a profile may describe more). */
+uint64_t x86_xcr0_emulated_components(void);
+/* XINUSE & XCR0, what XGETBV(1) returns. */
+uint64_t x86_xcr0_xinuse(CPUX86State *env);
+
+#endif
