@@ -123,7 +123,7 @@ static int build_src(bool mostly_init, char *why, size_t len)
 {
     uint32_t al = (uint32_t)usable, ah = (uint32_t)(usable >> 32);
     struct xcr0_layout l;
-    char err[256];
+    char err[200];
 
     memset(src, 0, AREA);
     __asm__ volatile("mov %[al], %%eax\n\tmov %[ah], %%edx\n\txsave64 (%[p])"
