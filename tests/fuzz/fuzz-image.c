@@ -21,6 +21,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const names[] = { "intel", "amd" };
+    /* Dump-file profiles with their quirks: no XSAVEC (Sandy Bridge-E), a 64-byte component 9
+     * (Zen 2), LWP at bit 62 (family 15h). Rows from shared/cpuid. */
+    static const char *const dumps[] = {
+        "0000000d 00000000 00000007 00000340 00000340 00000000\n"
+        "0000000d 00000001 00000001 00000000 00000000 00000000\n"
+        "0000000d 00000002 00000100 00000240 00000000 00000000\n",
+        "0000000d 00000000 00000207 00000340 00000380 00000000\n"
+        "0000000d 00000001 0000000f 00000340 00000000 00000000\n"
+        "0000000d 00000002 00000100 00000240 00000000 00000000\n"
+        "0000000d 00000009 00000040 00000340 00000000 00000000\n",
+        "0000000d 00000000 00000007 00000340 000003c0 40000000\n"
+        "0000000d 00000001 00000001 00000000 00000000 00000000\n"
+        "0000000d 00000002 00000100 00000240 00000000 00000000\n"
+        "0000000d 0000003e 00000080 00000340 00000000 00000000\n",
+    };
     struct xcr0_profile from, to;
     struct xcr0_image img;
     uint8_t *buf, *out;
@@ -55,6 +70,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(buf + 512, data + 9, 64);
     xcr0_profile_builtin(names[sel & 1], &from);
     xcr0_profile_builtin(names[(sel >> 1) & 1], &to);
+    if (sel & 0x18) {
+        /* Bits 3-4 pick a dump profile for one side (bit 5: which side). */
+        const char *t = dumps[((sel >> 3) & 3) - 1];
+        if (xcr0_profile_parse(t, strlen(t), "dump", (sel & 0x20) ? &to : &from, err,
+                               sizeof(err)) != 0) {
+            __builtin_trap();
+        }
+    }
 
     if (xcr0_image_decode(&from, buf, len, &img, err, sizeof(err)) == 0) {
         if (img.size > len || img.count > 64) {

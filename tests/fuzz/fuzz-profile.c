@@ -36,6 +36,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     xcr0_layout_compacted(&p, p.xcr0 | p.xss, &l, err, sizeof(err));
     xcr0_layout_compacted(&p, p.supported | p.xss_supported, &l, err, sizeof(err));
     xcr0_check_profile(&p, p.xcr0);
+    {
+        /* Images laid out for the parsed profile: all init, and all in use (zero bytes). */
+        static uint8_t img[1 << 16] __attribute__((aligned(64)));
+        struct xcr0_image im;
+        uint32_t n = xcr0_standard_size(&p, p.xcr0);
+        uint64_t differ;
+
+        memset(img, 0, sizeof(img));
+        if (n >= 576 && n <= sizeof(img)) {
+            memcpy(img + 512, &p.xcr0, 8);
+            xcr0_image_decode(&p, img, n, &im, err, sizeof(err));
+            xcr0_image_validate(&p, p.xcr0, UINT64_MAX, img, n);
+            xcr0_image_compare(&p, img, n, &p, img, n, &differ, err, sizeof(err));
+        }
+    }
     /* The inferred dump-time XCR0 is legal and reproduces sub-leaf 0 EBX by construction. */
     if (xcr0_check_profile(&p, p.xcr0) != XCR0_RULE_OK) {
         __builtin_trap();

@@ -123,7 +123,7 @@ static int build_src(bool mostly_init, char *why, size_t len)
 {
     uint32_t al = (uint32_t)usable, ah = (uint32_t)(usable >> 32);
     struct xcr0_layout l;
-    char err[256];
+    char err[200];
 
     memset(src, 0, AREA);
     __asm__ volatile("mov %[al], %%eax\n\tmov %[ah], %%edx\n\txsave64 (%[p])"
@@ -594,6 +594,74 @@ static void test_native_xrstor(void)
     sweep_rfbm();
 }
 
+/* ---- XRSTOR then XSAVE: the state libxcr0 says an image holds is the state the CPU loads ---- */
+
+static uint8_t *out_area;
+
+static void restore_then_save(const uint8_t *image)
+{
+    uint32_t al = (uint32_t)usable, ah = (uint32_t)(usable >> 32);
+
+    memset(out_area, 0, AREA);
+    __asm__ volatile(
+        "mov %[al], %%eax\n\tmov %[ah], %%edx\n\txsave64 (%[sv])\n\t"
+        "xrstor64 (%[p])\n\txsave64 (%[o])\n\t"
+        "xrstor64 (%[sv])\n\t"
+        : : [sv] "r"(saved), [p] "r"(image), [o] "r"(out_area), [al] "m"(al), [ah] "m"(ah)
+        : "eax", "edx", "memory");
+}
+
+/*
+ * For every XSTATE_BV subset, both forms and two MXCSR values: XRSTOR the image (RFBM = all),
+ * XSAVE what the CPU then holds, and ask xcr0_image_compare whether the two images hold the
+ * same state. This checks the init rules and the MXCSR rules of both forms against hardware.
+ */
+static void test_native_restore_save(void)
+{
+    uint64_t bits[64];
+    unsigned n = 0, tried = 0;
+    char err[256];
+
+    for (unsigned nr = 0; nr < 64; nr++) {
+        if (usable & XCR0_BIT(nr)) {
+            bits[n++] = XCR0_BIT(nr);
+        }
+    }
+    for (int form = 0; form < 2 && n <= 12; form++) {
+        if (form == 1 && !(host.xsave_features & XCR0_FEATURE_XSAVEC)) {
+            break;
+        }
+        save_twice(form == 1, usable, 0, 0);
+        memcpy(img + AREA / 2, bufa, AREA / 2);
+        for (int mx = 0; mx < 2; mx++) {
+            for (uint32_t pick = 0; pick < (1u << n); pick++) {
+                uint64_t bv = 0, differ = 0;
+
+                for (unsigned i = 0; i < n; i++) {
+                    if (pick & (1u << i)) {
+                        bv |= bits[i];
+                    }
+                }
+                memcpy(img, img + AREA / 2, AREA / 2);
+                wr64(img + 512, bv);
+                wr64(img + 24, mx ? 0x0000ffff00001fc0ull : 0x0000ffff00001f80ull);
+                restore_then_save(img);
+                tried++;
+                if (xcr0_image_compare(&host, img, AREA / 2, &host, out_area, AREA / 2, &differ,
+                                       err, sizeof(err)) != 0) {
+                    unit_fail("compare: %s", err);
+                    return;
+                }
+                EXPECT(differ == 0, "%s image XSTATE_BV 0x%llx MXCSR %s: after XRSTOR+XSAVE, "
+                       "libxcr0 sees different state in 0x%llx", form ? "compacted" : "standard",
+                       (unsigned long long)bv, mx ? "0x1fc0" : "0x1f80",
+                       (unsigned long long)differ);
+            }
+        }
+    }
+    printf("# XRSTOR+XSAVE round trips: %u\n", tried);
+}
+
 /* ---- SSE init state ---- */
 
 static void test_native_sse_init(void)
@@ -669,9 +737,11 @@ int main(void)
     bufa = aligned_alloc(64, AREA);
     bufb = aligned_alloc(64, AREA);
     img = aligned_alloc(64, AREA);
+    out_area = aligned_alloc(64, AREA);
     memset(saved, 0, AREA);
     RUN(test_native_saves);
     RUN(test_native_xrstor);
+    RUN(test_native_restore_save);
     test_native_sse_init();
     UNIT_EXIT();
 }

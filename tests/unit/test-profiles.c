@@ -99,7 +99,8 @@ static const struct {
     { "APX over MPX", "0000000d 00000000 0008001b 00000440 00000440 00000000\n"
       "0000000d 00000003 00000040 000003c0 00000000 00000000\n"
       "0000000d 00000004 00000040 00000400 00000000 00000000\n"
-      "0000000d 00000013 00000080 000003c0 00000000 00000000\n", "line 4: components 3 and 19 overlap" },
+      "0000000d 00000013 00000080 000003c0 00000000 00000000\n",
+      "line 4: components 3 and 19 overlap" },
     { "ECX not the end", "0000000d 00000000 00000007 00000340 00000400 00000000\n"
       "0000000d 00000002 00000100 00000240 00000000 00000000\n", "line 1: 0xd.0 ECX = 0x400" },
     { "EBX of no XCR0", "0000000d 00000000 00000007 00000300 00000340 00000000\n"
@@ -107,7 +108,8 @@ static const struct {
       "line 1: 0xd.0 EBX = 0x300 is the standard size of no legal" },
     { "user comp flagged supervisor", "0000000d 00000000 00000207 00000340 00000380 00000000\n"
       "0000000d 00000002 00000100 00000240 00000000 00000000\n"
-      "0000000d 00000009 00000040 00000340 00000001 00000000\n", "line 3: sub-leaf 0x9 ECX[0] = 1" },
+      "0000000d 00000009 00000040 00000340 00000001 00000000\n",
+      "line 3: sub-leaf 0x9 ECX[0] = 1" },
     { "offset in legacy region", "0000000d 00000000 00000007 00000340 00000340 00000000\n"
       "0000000d 00000002 00000100 00000100 00000000 00000000\n", "line 2: component 2's offset" },
     { "0xd.1 EBX unexplained", "0000000d 00000000 00000007 00000340 00000340 00000000\n"
@@ -116,7 +118,8 @@ static const struct {
     { "supervisor with offset", "0000000d 00000000 00000007 00000340 00000340 00000000\n"
       "0000000d 00000001 0000000f 00000350 00000800 00000000\n"
       "0000000d 00000002 00000100 00000240 00000000 00000000\n"
-      "0000000d 0000000b 00000010 00000100 00000001 00000000\n", "line 4: supervisor component 11" },
+      "0000000d 0000000b 00000010 00000100 00000001 00000000\n",
+      "line 4: supervisor component 11" },
 };
 
 static void test_bad_dumps(void)
@@ -209,6 +212,18 @@ static void test_host_profile(void)
                    "host 0xd.%u: model %08x %08x %08x %08x, CPU %08x %08x %08x %08x", sub,
                    r.eax, r.ebx, r.ecx, r.edx, a, b, c, d);
         }
+    }
+    {
+        /* `xcr0 host` reports the same XCR0 and the same leaf 0xd rows. */
+        static char out[8192];
+        char want[64];
+        int st = run_tool("host", out, sizeof(out));
+        snprintf(want, sizeof(want), "XCR0       0x%016llx",
+                 (unsigned long long)((uint64_t)hi << 32 | lo));
+        EXPECT(st == 0 && strstr(out, want), "xcr0 host: exit %d, lacks '%s'", st, want);
+        __cpuid_count(0xd, 0, a, b, c, d);
+        snprintf(want, sizeof(want), "0000000d 00000000 %08x %08x %08x %08x", a, b, c, d);
+        EXPECT(strstr(out, want), "xcr0 host lacks '%s'", want);
     }
     unit_end("test_host_profile");
 }

@@ -107,7 +107,7 @@ static void profile_arg(const char *spec, struct xcr0_profile *p)
 /* Options shared by the commands; each command says which it accepts. */
 struct opts {
     const char *pos[3];
-    int npos;
+    unsigned npos;
     const char *profile, *profile_b, *from, *to, *xcr0, *supported;
     bool compacted, xss;
 };
@@ -117,7 +117,7 @@ enum {
     O_COMPACTED = 64, O_XSS = 128,
 };
 
-static void parse_opts(const char *cmd, int argc, char **argv, unsigned allowed, int npos,
+static void parse_opts(const char *cmd, int argc, char **argv, unsigned allowed, unsigned npos,
                        struct opts *o)
 {
     static const struct {
@@ -181,13 +181,13 @@ static void parse_opts(const char *cmd, int argc, char **argv, unsigned allowed,
         if (a[0] == '-' && a[1] != '\0') {
             fail("%s: unknown option '%s' (see xcr0 %s --help)", cmd, a, cmd);
         }
-        if (o->npos >= npos) {
+        if (o->npos >= npos || o->npos >= sizeof(o->pos) / sizeof(o->pos[0])) {
             fail("%s: unexpected argument '%s' (see xcr0 %s --help)", cmd, a, cmd);
         }
         o->pos[o->npos++] = a;
     }
     if (o->npos != npos) {
-        fail("%s: expected %d argument%s, got %d (see xcr0 %s --help)", cmd, npos,
+        fail("%s: expected %u argument%s, got %u (see xcr0 %s --help)", cmd, npos,
              npos == 1 ? "" : "s", o->npos, cmd);
     }
 }

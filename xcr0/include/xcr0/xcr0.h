@@ -312,7 +312,10 @@ const char *xcr0_image_fault_str(enum xcr0_image_fault f);
  * if compacted). Components kept: the input's (XCOMP_BV, or for a standard image every component
  * of from->xcr0 that fits in the input, plus XSTATE_BV) that the target supports. A component
  * whose state is not init and which the target does not support is refused (-1), never dropped.
- * The legacy region is copied unchanged. On success *outlen is the output size.
+ * The legacy region is copied unchanged, except that MXCSR keeps its meaning across formats: a
+ * compacted image without SSE in XSTATE_BV means MXCSR = 0x1F80 (written so in a standard
+ * output), and a standard image's MXCSR, which XRSTOR always loads, makes SSE "in use" in a
+ * compacted output if it is not 0x1F80. On success *outlen is the output size.
  */
 int xcr0_image_convert(const struct xcr0_profile *from, const void *in, size_t inlen,
                        const struct xcr0_profile *to, bool compacted, void *out, size_t outcap,
