@@ -11,8 +11,9 @@
  *
  * Expectations below come from written rules, not from the emulator:
  *  - XGETBV(0) returns XCR0 (SDM vol. 2 XGETBV), so -xcr0 V must read back as V;
- *  - without -xcr0, linux-user plays Linux, which enables every user component the CPU
- *    enumerates (fpu__init_system_xstate: fpu_user_cfg.max_features), so XCR0 == CPUID 0xD.0;
+ *  - without -xcr0, XCR0 stays upstream QEMU's: every component whose feature the CPU model has
+ *    (x86_cpu_reset_hold). TCG's "max" has AVX, MPX and PKU: x87|SSE|AVX|BNDREGS|BNDCSR|PKRU =
+ *    0x21f. EPYC-Genoa's AVX-512 is dropped by TCG, leaving x87|SSE|AVX|PKRU = 0x207;
  *  - CPUID.(0xD,0).EBX is the standard-format size for the current XCR0 (SDM 13.2);
  *  - the signal frame's sw_bytes.xfeatures is the task's user xfeatures (= XCR0) and its
  *    xstate_size the standard-format size (Linux fpu/signal.c save_sw_bytes); 0x7 gives
@@ -20,7 +21,8 @@
  *  - libgcc (gcc/common/config/i386/cpuinfo.h) reports AVX, AVX2, FMA usable only when XCR0
  *    has SSE and YMM (bits 1 and 2).
  *
- * test default: -- default => stdout xcr0-is-cpuid-supported=yes
+ * test default: -- xgetbv => stdout xcr0=0x21f
+ * test default-epyc: -cpu EPYC-Genoa -- xgetbv => stdout xcr0=0x207
  * test 0x7: -xcr0 0x7 -- xgetbv => stdout xcr0=0x7
  * test 0x3: -xcr0 0x3 -- xgetbv => stdout xcr0=0x3
  * test 0x1: -xcr0 0x1 -- xgetbv => stdout xcr0=0x1
@@ -44,7 +46,8 @@
  * test bad-half-mpx: -xcr0 0xb -- xgetbv => error bndcsr
  * test bad-supervisor: -xcr0 0x803 -- xgetbv => error supervisor
  * test bad-undefined-bit: -xcr0 0x100003 -- xgetbv => error bit20
- * test bad-unsupported: -cpu max,-avx -xcr0 0x7 -- xgetbv => error not supported
+ * test bad-unsupported: -xsave-layout amd -xcr0 0x1f -- xgetbv => error bndregs|bndcsr not supported
+ * test bad-unsupported-dump: -xsave-layout @cpuid/intel-tremont-jasperlake.txt -xcr0 0x7 -- xgetbv => error avx not supported
  * test bad-no-xsave: -cpu qemu64 -xcr0 0x3 -- xgetbv => error no XSAVE
  * test bad-env: QEMU_XCR0=0x5 -- xgetbv => error requires sse
  * test bad-empty: -xcr0 '' -- xgetbv => error empty
