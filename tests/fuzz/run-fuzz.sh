@@ -17,8 +17,7 @@ command -v "$cc" >/dev/null 2>&1 || { echo "run-fuzz: $cc not found (install cla
 mkdir -p "$out"
 flags="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
  -fno-omit-frame-pointer -Wall -Wextra -Werror -I$top/xcr0/include"
-libsrc="$top/xcr0/lib/components.c $top/xcr0/lib/host.c $top/xcr0/lib/image.c \
- $top/xcr0/lib/layout.c $top/xcr0/lib/legality.c $top/xcr0/lib/profile.c"
+libsrc=$(ls "$top"/xcr0/lib/*.c)
 
 status=0
 for t in profile image; do
