@@ -42,6 +42,12 @@ bool x86_xcr0_cpuid_leaf_d(CPUX86State *env, uint32_t count, uint32_t *eax, uint
  */
 uint32_t x86_xcr0_area_size(uint64_t mask, bool compacted);
 
+/*
+ * A bit of env->xinuse that is no state component: LDMXCSR wrote MXCSR since the last XRSTOR
+ * (hardware then counts SSE as in use even for MXCSR 0x1F80; see tcg/xcr0-xsave.c.inc).
+ */
+#define XINUSE_MXCSR (UINT64_C(1) << 63)
+
 /* Implemented in tcg/xcr0-xsave.c.inc (part of fpu_helper.c). */
 /* The components XSAVE/XRSTOR can hold here (a profile may describe more). */
 uint64_t x86_xcr0_emulated_components(void);
