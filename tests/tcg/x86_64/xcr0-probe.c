@@ -7,6 +7,9 @@
  *                                                          equals max(offset+size) over XCR0
  *   xcr0-probe sigframe   sigframe xfeatures=0x.. xstate-size=N magic2=ok|bad
  *   xcr0-probe isa        avx=yes|no avx2=yes|no fma=yes|no   (libgcc's __builtin_cpu_supports)
+ *   xcr0-probe leafd      CPUID leaf 0xD, sub-leaves 0 and 1 and every non-zero one up to 63,
+ *                         as rows of the shared/cpuid format
+ *   xcr0-probe avx        executes VADDPS ymm and prints "avx ok" (or dies of SIGILL)
  *   xcr0-probe all        all of the above
  *
  * Expectations below come from written rules, not from the emulator:
@@ -40,6 +43,30 @@
  * test sigframe-0x3: -xcr0 0x3 -- sigframe => stdout sigframe xfeatures=0x3 xstate-size=576 magic2=ok
  * test isa-0x3: -xcr0 0x3 -- isa => stdout avx=no avx2=no fma=no
  * test isa-0x7-native: -xcr0 0x7 -- isa => native
+ * test avx-0x3-sigill: -xcr0 0x3 -- avx => signal SIGILL
+ * test avx-0x7: -xcr0 0x7 -- avx => stdout avx ok
+ * test avx-0xe7-amd: -xsave-layout amd -xcr0 0xe7 -- avx => stdout avx ok
+ *
+ * Leaf 0xD against real CPUs (shared/cpuid): with the dump as the profile, everything the dump
+ * says about the XSAVE layout; with a built-in profile, the enabled components and the size.
+ * test leafd-host: -xcr0 host -xsave-layout host -- leafd => native
+ * test xgetbv-host: -xcr0 host -xsave-layout host -- xgetbv => native
+ * test leafd-dump-zen4: -xsave-layout @cpuid/amd-zen4.txt -xcr0 0x2e7 -- leafd => leafd @cpuid/amd-zen4.txt
+ * test leafd-dump-spr: -xsave-layout @cpuid/intel-sapphirerapids.txt -xcr0 0x602e7 -- leafd => leafd @cpuid/intel-sapphirerapids.txt
+ * test leafd-dump-skx: -xsave-layout @cpuid/intel-skylake-sp.txt -xcr0 0x2ff -- leafd => leafd @cpuid/intel-skylake-sp.txt
+ * test leafd-dump-fam15h: -xsave-layout @cpuid/amd-fam15h-lwp.txt -xcr0 0x7 -- leafd => leafd @cpuid/amd-fam15h-lwp.txt
+ * test leafd-intel-0x3: -xsave-layout intel -xcr0 0x3 -- leafd => leafd-enabled 0x3 @cpuid/intel-skylake-sp.txt
+ * test leafd-intel-0x7: -xsave-layout intel -xcr0 0x7 -- leafd => leafd-enabled 0x7 @cpuid/intel-skylake-sp.txt
+ * test leafd-intel-0xe7: -xsave-layout intel -xcr0 0xe7 -- leafd => leafd-enabled 0xe7 @cpuid/intel-icelake-sp.txt
+ * test leafd-intel-0x207: -xsave-layout intel -xcr0 0x207 -- leafd => leafd-enabled 0x207 @cpuid/intel-alderlake-hybrid.txt
+ * test leafd-intel-0x2ff: -xsave-layout intel -xcr0 0x2ff -- leafd => leafd-enabled 0x2ff @cpuid/intel-skylake-sp.txt
+ * test leafd-intel-0x602e7: -xsave-layout intel -xcr0 0x602e7 -- leafd => leafd-enabled 0x602e7 @cpuid/intel-sapphirerapids.txt
+ * test leafd-amd-0x3: -xsave-layout amd -xcr0 0x3 -- leafd => leafd-enabled 0x3 @cpuid/amd-zen4.txt
+ * test leafd-amd-0x7: -xsave-layout amd -xcr0 0x7 -- leafd => leafd-enabled 0x7 @cpuid/amd-zen4.txt
+ * test leafd-amd-0xe7: -xsave-layout amd -xcr0 0xe7 -- leafd => leafd-enabled 0xe7 @cpuid/amd-zen4.txt
+ * test leafd-amd-0x207: -xsave-layout amd -xcr0 0x207 -- leafd => leafd-enabled 0x207 @cpuid/amd-zen3.txt
+ * test leafd-epyc-default: -cpu EPYC-Genoa -- leafd => leafd-enabled 0x207 @cpuid/amd-zen4.txt
+ *
  * test bad-nonsense: -xcr0 nonsense -- xgetbv => error unknown component 'nonsense'
  * test bad-no-x87: -xcr0 0x4 -- xgetbv => error x87 (bit 0) must always be enabled
  * test bad-ymm-without-sse: -xcr0 0x5 -- xgetbv => error avx (bit 2) requires sse
@@ -178,6 +205,24 @@ static void print_isa(void)
            __builtin_cpu_supports("fma") ? "yes" : "no");
 }
 
+static void print_leafd(void)
+{
+    uint32_t r[4];
+
+    for (unsigned i = 0; i < 64; i++) {
+        cpuid(0xd, i, r);
+        if (i < 2 || r[0] || r[1] || r[2] || r[3]) {
+            printf("0000000d %08x %08x %08x %08x %08x\n", i, r[0], r[1], r[2], r[3]);
+        }
+    }
+}
+
+static void run_avx(void)
+{
+    __asm__ volatile("vaddps %%ymm0, %%ymm1, %%ymm2" ::: "xmm2");
+    printf("avx ok\n");
+}
+
 int main(int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "all";
@@ -200,6 +245,12 @@ int main(int argc, char **argv)
     }
     if (all || strcmp(what, "isa") == 0) {
         print_isa();
+    }
+    if (strcmp(what, "leafd") == 0) {
+        print_leafd();
+    }
+    if (strcmp(what, "avx") == 0) {
+        run_avx();
     }
     return 0;
 }
