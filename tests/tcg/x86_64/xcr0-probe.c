@@ -76,6 +76,8 @@
  * test bad-unsupported: -xsave-layout amd -xcr0 0x1f -- xgetbv => error bndregs|bndcsr not supported
  * test bad-unsupported-dump: -xsave-layout @cpuid/intel-tremont-jasperlake.txt -xcr0 0x7 -- xgetbv => error avx not supported
  * test bad-no-xsave: -cpu qemu64 -xcr0 0x3 -- xgetbv => error no XSAVE
+ * test bad-truncated-dump: -xsave-layout @data/amd-zen4-truncated.txt -- xgetbv => error line 15
+ * test bad-layout-name: -xsave-layout nonsense -- xgetbv => error nonsense
  * test bad-env: QEMU_XCR0=0x5 -- xgetbv => error requires sse
  * test bad-empty: -xcr0 '' -- xgetbv => error empty
  * test bad-overflow: -xcr0 0x10000000000000000 -- xgetbv => error 64 bits
