@@ -5,6 +5,9 @@
  *
  *   xsave-diff xinuse    XGETBV(1) after each step of an instruction script that starts from
  *                        the initial configuration (XRSTOR with XSTATE_BV = 0)
+ *   xsave-diff vex       full state loaded, then one VEX/SSE instruction or VZEROUPPER/VZEROALL:
+ *                        XGETBV(1) and a hash of XSAVE (VEX writes zero bits 511:256 of the
+ *                        destination ZMM; VZERO* those of ZMM0-15 and clear XINUSE[6])
  *   xsave-diff images    for every subset RFBM of XCR0: a hash of what XSAVE, XSAVEOPT and
  *                        XSAVEC write into a poisoned buffer, with every component loaded
  *                        (pass "full") and with only some loaded (pass "partial")
@@ -21,6 +24,7 @@
  *
  * test xinuse-host: -xcr0 host -xsave-layout host -- xinuse => native
  * test images-host: -xcr0 host -xsave-layout host -- images => native
+ * test vex-host: -xcr0 host -xsave-layout host -- vex => native
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -215,6 +219,50 @@ static void run_images(const char *pass, uint64_t xstate_bv)
     printf("%s: %lu subsets\n", pass, count);
 }
 
+/* XRSTOR the full pattern, run one instruction, then XGETBV(1) and XSAVE: one asm statement. */
+#define AFTER(name, insn)                                                                  \
+    static uint64_t after_##name(void)                                                     \
+    {                                                                                      \
+        uint64_t inuse;                                                                    \
+        __asm__ volatile("mov $-1, %%eax\n\tmov $-1, %%edx\n\txrstor64 (%1)\n\t"           \
+                         insn "\n\tmov $1, %%ecx\n\txgetbv\n\tshl $32, %%rdx\n\t"            \
+                         "or %%rdx, %%rax\n\tmov %%rax, %0\n\t"                              \
+                         "mov $-1, %%eax\n\tmov $-1, %%edx\n\txsave64 (%2)"                  \
+                         : "=r"(inuse) : "r"(image), "r"(out)                              \
+                         : "rax", "rcx", "rdx", "memory", "xmm0", "xmm1", "xmm2", "xmm3"); \
+        return inuse;                                                                      \
+    }
+AFTER(vpxor_xmm, "vpxor %%xmm0, %%xmm0, %%xmm0")
+AFTER(vaddps_ymm, "vaddps %%ymm1, %%ymm1, %%ymm1")
+AFTER(vmovd, "vmovd %%eax, %%xmm3")
+AFTER(pxor_sse, "pxor %%xmm2, %%xmm2")
+AFTER(vzeroupper, "vzeroupper")
+AFTER(vzeroall, "vzeroall")
+AFTER(nothing, "nop")
+
+static void run_vex(void)
+{
+    static const struct {
+        const char *name;
+        uint64_t (*fn)(void);
+    } steps[] = {
+        { "nothing", after_nothing }, { "vpxor-xmm", after_vpxor_xmm },
+        { "vaddps-ymm", after_vaddps_ymm }, { "vmovd", after_vmovd },
+        { "pxor-sse", after_pxor_sse }, { "vzeroupper", after_vzeroupper },
+        { "vzeroall", after_vzeroall },
+    };
+
+    for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        uint64_t inuse;
+        make_pattern(xcr0, 0x3c);
+        memset(out, 0xa5, sizeof(out));
+        inuse = steps[i].fn();
+        printf("after %-12s xinuse 0x%llx xsave %016llx\n", steps[i].name,
+               (unsigned long long)inuse, (unsigned long long)fnv1a(out, sizeof(out)));
+    }
+    load_init_state();
+}
+
 /* Debugging aid: xsave-diff dump RFBM FORM(xsave|xsaveopt|xsavec) [partial] prints the bytes. */
 static void run_dump(uint64_t rfbm, const char *form, int partial)
 {
@@ -259,6 +307,9 @@ int main(int argc, char **argv)
     }
     if (argc > 3 && strcmp(argv[1], "dump") == 0) {
         run_dump(strtoull(argv[2], NULL, 0), argv[3], argc > 4);
+    }
+    if (argc > 1 && strcmp(argv[1], "vex") == 0) {
+        run_vex();
     }
     if (argc > 1 && strcmp(argv[1], "images") == 0) {
         run_images("full", xcr0);
