@@ -35,6 +35,11 @@ int x86_xcr0_choose_profile(const char *spec, char *err, size_t errlen)
     return 0;
 }
 
+const struct xcr0_profile *x86_xcr0_chosen_profile(void)
+{
+    return profile_chosen ? &machine_profile : NULL;
+}
+
 const struct xcr0_profile *x86_xcr0_profile(void)
 {
     return profile_active ? &machine_profile : NULL;

@@ -25,6 +25,9 @@ int x86_xcr0_choose_profile(const char *spec, char *err, size_t errlen);
  */
 int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t errlen);
 
+/* The profile -xsave-layout chose, or NULL. */
+const struct xcr0_profile *x86_xcr0_chosen_profile(void);
+
 /* The machine's profile; NULL before x86_xcr0_init_cpu() or for a CPU without XSAVE. */
 const struct xcr0_profile *x86_xcr0_profile(void);
 

@@ -67,6 +67,10 @@
  * test leafd-amd-0x207: -xsave-layout amd -xcr0 0x207 -- leafd => leafd-enabled 0x207 @cpuid/amd-zen3.txt
  * test leafd-epyc-default: -cpu EPYC-Genoa -- leafd => leafd-enabled 0x207 @cpuid/amd-zen4.txt
  *
+ * -xcr0 help names what the profile supports; AMD Zen 4 enumerates 0x2e7 (amd-zen4.txt, 0xD.0).
+ * test help-amd: -xsave-layout amd -xcr0 help => line The amd layout (-xsave-layout) supports 0x2e7 = x87|sse|avx|opmask|zmm_hi256|hi16_zmm|pkru
+ * test help-zen3-dump: -xsave-layout @cpuid/amd-zen3.txt -xcr0 help => line The amd-zen3.txt layout (-xsave-layout) supports 0x207 = x87|sse|avx|pkru
+ *
  * test bad-nonsense: -xcr0 nonsense -- xgetbv => error unknown component 'nonsense'
  * test bad-no-x87: -xcr0 0x4 -- xgetbv => error x87 (bit 0) must always be enabled
  * test bad-ymm-without-sse: -xcr0 0x5 -- xgetbv => error avx (bit 2) requires sse
