@@ -29,10 +29,11 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <cpuid.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "xstate-util.h"
 
 #define AREA 16384
 #define POISON 0xa5
@@ -40,14 +41,6 @@
 static uint8_t image[AREA] __attribute__((aligned(64)));
 static uint8_t out[AREA] __attribute__((aligned(64)));
 static uint32_t size_of[64], offset_of[64], align64[64];
-
-static uint64_t xgetbv0(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return ((uint64_t)hi << 32) | lo;
-}
 
 static uint8_t pattern(unsigned comp, uint32_t k)
 {
@@ -88,7 +81,7 @@ static int check_component(const char *form, unsigned i, uint32_t off)
 
 int main(void)
 {
-    uint64_t xcr0 = xgetbv0(), bv;
+    uint64_t xcr0 = xgetbv(0), bv;
     uint32_t a, b, c, d, std_size, end = 576, next = 576;
     int has_xsavec, bad = 0;
 
