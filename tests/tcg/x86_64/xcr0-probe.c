@@ -10,6 +10,8 @@
  *   xcr0-probe leafd      CPUID leaf 0xD, sub-leaves 0 and 1 and every non-zero one up to 63,
  *                         as rows of the shared/cpuid format
  *   xcr0-probe avx        executes VADDPS ymm and prints "avx ok" (or dies of SIGILL)
+ *   xcr0-probe xsaves     executes XSAVES (CPL 0 only: dies of SIGSEGV at CPL 3, as on hardware)
+ *   xcr0-probe xrstors    the same for XRSTORS
  *   xcr0-probe all        all of the above
  *
  * Expectations below come from written rules, not from the emulator:
@@ -45,6 +47,9 @@
  * test isa-0x7-native: -xcr0 0x7 -- isa => native
  * test avx-0x3-sigill: -xcr0 0x3 -- avx => signal SIGILL
  * test avx-0x7: -xcr0 0x7 -- avx => stdout avx ok
+ * test xsaves-host: -xcr0 host -xsave-layout host -- xsaves => native
+ * test xrstors-host: -xcr0 host -xsave-layout host -- xrstors => native
+ * test xsaves-sigsegv: -- xsaves => signal SIGSEGV
  * test avx-0xe7-amd: -xsave-layout amd -xcr0 0xe7 -- avx => stdout avx ok
  *
  * Leaf 0xD against real CPUs (shared/cpuid): with the dump as the profile, everything the dump
@@ -223,6 +228,18 @@ static void print_leafd(void)
     }
 }
 
+static unsigned char area[16384] __attribute__((aligned(64)));
+
+static void run_privileged(int restore)
+{
+    if (restore) {
+        __asm__ volatile("xrstors64 (%0)" : : "r"(area), "a"(-1), "d"(-1) : "memory");
+    } else {
+        __asm__ volatile("xsaves64 (%0)" : : "r"(area), "a"(-1), "d"(-1) : "memory");
+    }
+    printf("%s executed\n", restore ? "xrstors" : "xsaves");
+}
+
 static void run_avx(void)
 {
     __asm__ volatile("vaddps %%ymm0, %%ymm1, %%ymm2" ::: "xmm2");
@@ -257,6 +274,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(what, "avx") == 0) {
         run_avx();
+    }
+    if (strcmp(what, "xsaves") == 0 || strcmp(what, "xrstors") == 0) {
+        fflush(stdout);
+        run_privileged(strcmp(what, "xrstors") == 0);
     }
     return 0;
 }
