@@ -12,6 +12,9 @@
 #include "qemu/help_option.h"
 #include "cpu.h"
 #include "xcr0/xcr0.h"
+#include "xcr0/prctl.h"
+#include "qemu.h"
+#include "user-internals.h"
 #include "xcr0-cpu.h"
 #include "xcr0-user.h"
 
@@ -109,5 +112,103 @@ void xcr0_user_init_cpu(CPUX86State *env)
             error_report("-xsave-layout: %s", err);
         }
         exit(EXIT_FAILURE);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * arch_prctl codes beyond FS/GS (Linux arch/x86/include/uapi/asm/prctl.h).
+ */
+#define TARGET_ARCH_GET_CPUID             0x1011
+#define TARGET_ARCH_SET_CPUID             0x1012
+#define TARGET_ARCH_GET_XCOMP_SUPP        0x1021
+#define TARGET_ARCH_GET_XCOMP_PERM        0x1022
+#define TARGET_ARCH_REQ_XCOMP_PERM        0x1023
+#define TARGET_ARCH_GET_XCOMP_GUEST_PERM  0x1024
+#define TARGET_ARCH_REQ_XCOMP_GUEST_PERM  0x1025
+/* XFEATURE_MAX of the kernel we answer like (Linux 6.18: APX is feature 19). */
+#define KERNEL_XFEATURE_MAX 20
+
+/*
+ * Permission for dynamic components (AMX TILEDATA), per process as in Linux: fork copies it
+ * with the process, exec starts a new emulator. Granted bits are kept; what is permitted is
+ * always within what the process supports.
+ */
+static uint64_t xcomp_perm_granted, xcomp_guest_perm_granted;
+
+static uint64_t xcomp_perm(uint64_t granted)
+{
+    /* fpu_user_cfg.default_features: every supported feature except the dynamic ones. */
+    uint64_t supp = x86_xcr0_machine_xcr0() | XCR0_MASK_LEGACY;
+
+    return (supp & ~XCR0_BIT(XCR0_TILEDATA)) | (granted & supp);
+}
+
+static abi_long put_u64(abi_ulong addr, uint64_t val)
+{
+    return put_user_u64(val, addr) ? -TARGET_EFAULT : 0;
+}
+
+/* xstate_request_perm(): only TILEDATA is a requestable facility. */
+static abi_long request_perm(abi_ulong idx, uint64_t *granted)
+{
+    uint64_t requested;
+
+    if (idx >= KERNEL_XFEATURE_MAX) {
+        return -TARGET_EINVAL;
+    }
+    requested = idx == XCR0_TILEDATA ? XCR0_BIT(XCR0_TILEDATA) : 0;
+    if (!requested || (x86_xcr0_machine_xcr0() & requested) != requested) {
+        return -TARGET_EOPNOTSUPP;
+    }
+    *granted |= requested;
+    return 0;
+}
+
+/* ARCH_SET_XCR0: see xcr0/include/xcr0/prctl.h for the contract. */
+static abi_long set_thread_xcr0(CPUX86State *env, uint64_t xcr0)
+{
+    const struct xcr0_profile *prof = x86_xcr0_profile();
+    /* What ARCH_GET_XCOMP_SUPP reports, within what the machine has. */
+    uint64_t supp = prof ? (x86_xcr0_machine_xcr0() | XCR0_MASK_LEGACY) & prof->supported : 0;
+
+    if (!prof || (xcr0 & ~supp)) {
+        return -TARGET_ENODEV;
+    }
+    if (xcr0_check(xcr0, supp) != XCR0_RULE_OK) {
+        return -TARGET_EINVAL;
+    }
+    /* Turning off a component that holds state would lose it: the RFC's intended rule. */
+    if (env->xcr0 & ~xcr0 & x86_xcr0_xinuse(env)) {
+        return -TARGET_EPERM;
+    }
+    if (xcr0 != env->xcr0) {
+        x86_xcr0_set(env, xcr0);
+    }
+    return 0;
+}
+
+abi_long xcr0_user_arch_prctl(CPUX86State *env, int code, abi_ulong arg2)
+{
+    switch (code) {
+    case TARGET_ARCH_GET_CPUID:
+        return !env->cpuid_faulting;
+    case TARGET_ARCH_SET_CPUID:
+        /* Emulated CPUID faulting (per thread; CPUID then raises SIGSEGV). */
+        env->cpuid_faulting = !arg2;
+        return 0;
+    case TARGET_ARCH_GET_XCOMP_SUPP:
+        return put_u64(arg2, x86_xcr0_machine_xcr0() | XCR0_MASK_LEGACY);
+    case TARGET_ARCH_GET_XCOMP_PERM:
+        return put_u64(arg2, xcomp_perm(xcomp_perm_granted));
+    case TARGET_ARCH_GET_XCOMP_GUEST_PERM:
+        return put_u64(arg2, xcomp_perm(xcomp_guest_perm_granted));
+    case TARGET_ARCH_REQ_XCOMP_PERM:
+        return request_perm(arg2, &xcomp_perm_granted);
+    case TARGET_ARCH_REQ_XCOMP_GUEST_PERM:
+        return request_perm(arg2, &xcomp_guest_perm_granted);
+    case ARCH_SET_XCR0:
+        return set_thread_xcr0(env, arg2);
+    default:
+        return -TARGET_EINVAL;
     }
 }

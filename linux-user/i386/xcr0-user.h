@@ -18,4 +18,10 @@ void handle_arg_xsave_layout(const char *arg);
  */
 void xcr0_user_init_cpu(CPUArchState *env);
 
+/*
+ * arch_prctl codes other than the FS/GS ones, answered as Linux answers them for the emulated
+ * machine: ARCH_GET/SET_CPUID, the XCOMP codes, and qemu-xcr0's ARCH_SET_XCR0.
+ */
+abi_long xcr0_user_arch_prctl(CPUArchState *env, int code, abi_ulong arg2);
+
 #endif

@@ -18,6 +18,7 @@
 static struct xcr0_profile machine_profile;
 static bool profile_chosen;  /* by -xsave-layout */
 static bool profile_active;  /* x86_xcr0_init_cpu() found XSAVE and set the model up */
+static uint64_t machine_xcr0; /* what the first vCPU started with */
 
 /*
  * CPUID.(0xD,1).EAX features this emulator executes (XSAVES/XRSTORS only as far as user mode
@@ -33,6 +34,11 @@ int x86_xcr0_choose_profile(const char *spec, char *err, size_t errlen)
     }
     profile_chosen = true;
     return 0;
+}
+
+uint64_t x86_xcr0_machine_xcr0(void)
+{
+    return profile_active ? machine_xcr0 : 0;
 }
 
 const struct xcr0_profile *x86_xcr0_chosen_profile(void)
@@ -98,6 +104,7 @@ int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t 
     }
     /* What XSETBV does (helper_xsetbv): set XCR0, then the hflags that depend on it. */
     env->xcr0 = value;
+    machine_xcr0 = value;
     cpu_sync_avx_hflag(env);
     cpu_sync_bndcs_hflags(env);
     return 0;

@@ -25,6 +25,12 @@ int x86_xcr0_choose_profile(const char *spec, char *err, size_t errlen);
  */
 int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t errlen);
 
+/*
+ * The XCR0 the machine's OS enabled: the value the emulator started the program with. Linux
+ * reports it as ARCH_GET_XCOMP_SUPP; per-thread changes stay within it. 0 without XSAVE.
+ */
+uint64_t x86_xcr0_machine_xcr0(void);
+
 /* The profile -xsave-layout chose, or NULL. */
 const struct xcr0_profile *x86_xcr0_chosen_profile(void);
 
@@ -54,6 +60,8 @@ uint32_t x86_xcr0_area_size(uint64_t mask, bool compacted);
 /* Implemented in tcg/xcr0-xsave.c.inc (part of fpu_helper.c). */
 /* The components XSAVE/XRSTOR can hold here (a profile may describe more). */
 uint64_t x86_xcr0_emulated_components(void);
+/* Set this vCPU's XCR0 (already checked); components turned on start initial. */
+void x86_xcr0_set(CPUX86State *env, uint64_t xcr0);
 /* XINUSE & XCR0, what XGETBV(1) returns. */
 uint64_t x86_xcr0_xinuse(CPUX86State *env);
 
