@@ -100,6 +100,9 @@ void handle_arg_xsave_layout(const char *arg)
     }
 }
 
+/* Linux's initial PKRU: key 0 open, every other key access-disabled (init_pkru_value). */
+#define LINUX_INIT_PKRU 0x55555554u
+
 void xcr0_user_init_cpu(CPUX86State *env)
 {
     char err[512];
@@ -112,6 +115,15 @@ void xcr0_user_init_cpu(CPUX86State *env)
             error_report("-xsave-layout: %s", err);
         }
         exit(EXIT_FAILURE);
+    }
+    /*
+     * Linux enables protection keys (CR4.PKE, so CPUID reports OSPKE) on a CPU with PKU whose
+     * XCR0 has PKRU, and starts every program with its initial PKRU.
+     */
+    if ((env->xcr0 & XCR0_BIT(XCR0_PKRU)) &&
+        (env->features[FEAT_7_0_ECX] & CPUID_7_0_ECX_PKU)) {
+        cpu_x86_update_cr4(env, env->cr[4] | CR4_PKE_MASK);
+        env->pkru = LINUX_INIT_PKRU;
     }
 }
 
@@ -211,4 +223,133 @@ abi_long xcr0_user_arch_prctl(CPUX86State *env, int code, abi_ulong arg2)
     default:
         return -TARGET_EINVAL;
     }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Signal frames: the XSAVE part, by Linux's rules (arch/x86/kernel/fpu/signal.c, xstate.h).
+ */
+/* FP_XSTATE_MAGIC1/2 of arch/x86/include/uapi/asm/sigcontext.h */
+#define XCR0_SIG_MAGIC1 0x46505853u
+#define XCR0_SIG_MAGIC2 0x46505845u
+#define XCR0_SIG_MAGIC2_SIZE 4
+#define SW_BYTES_OFFSET 464
+#define UC_FP_XSTATE 0x1
+#define UC_SIGCONTEXT_SS 0x2
+#define UC_STRICT_RESTORE_SS 0x4
+
+/*
+ * fpstate->user_xfeatures: the thread's XCR0, without dynamic features (AMX TILEDATA) the
+ * process has no permission for: their buffer does not exist yet.
+ */
+uint64_t xcr0_sig_user_xfeatures(CPUX86State *env)
+{
+    uint64_t dynamic = XCR0_BIT(XCR0_TILEDATA) & ~xcomp_perm_granted;
+
+    return env->xcr0 & ~dynamic;
+}
+
+/* fpstate->user_size: the standard-format size of user_xfeatures. */
+uint32_t xcr0_sig_user_size(CPUX86State *env)
+{
+    return xsave_area_size(xcr0_sig_user_xfeatures(env), false);
+}
+
+/* frame_uc_flags(): a 64-bit frame on a CPU with XSAVE. */
+abi_ulong xcr0_sig_uc_flags(CPUX86State *env)
+{
+    abi_ulong flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+
+    if (env->features[FEAT_1_ECX] & CPUID_EXT_XSAVE) {
+        flags |= UC_FP_XSTATE;
+    }
+    return flags;
+}
+
+static bool ospke(CPUX86State *env)
+{
+    return env->cr[4] & CR4_PKE_MASK;
+}
+
+/*
+ * copy_fpstate_to_sigframe() for XSAVE: zero the header, XSAVE the user features (dynamic ones
+ * only while in use: xfeatures_need_sigframe_write), force PKRU into the frame when protection
+ * keys are on (update_pkru_in_sigframe), write sw_bytes and MAGIC2, and set FP|SSE in
+ * XSTATE_BV (save_xstate_epilog) so that legacy FXSAVE-style edits are restored.
+ */
+void xcr0_sig_save(CPUX86State *env, void *buf, uint32_t extended_size)
+{
+    uint8_t *b = buf;
+    uint64_t user = xcr0_sig_user_xfeatures(env);
+    uint32_t size = xcr0_sig_user_size(env);
+    uint64_t mask = user, bv;
+
+    if (user & XCR0_MASK_AMX) {
+        mask &= x86_xcr0_xinuse(env) | ~XCR0_MASK_AMX;
+    }
+    memset(b + XCR0_LEGACY_SIZE, 0, XCR0_HEADER_SIZE);
+    cpu_x86_xsave(env, b, size, mask);
+    if (ospke(env) && (user & XCR0_BIT(XCR0_PKRU))) {
+        bv = (mask & x86_xcr0_xinuse(env)) | XCR0_BIT(XCR0_PKRU);
+        stq_le_p(b + XCR0_XSTATE_BV_OFFSET, bv);
+        stl_le_p(b + x86_xcr0_profile()->comp[XCR0_PKRU].offset, env->pkru);
+    }
+    stl_le_p(b + SW_BYTES_OFFSET, XCR0_SIG_MAGIC1);
+    stl_le_p(b + SW_BYTES_OFFSET + 4, extended_size);
+    stq_le_p(b + SW_BYTES_OFFSET + 8, user);
+    stl_le_p(b + SW_BYTES_OFFSET + 16, size);
+    memset(b + SW_BYTES_OFFSET + 20, 0, 28);
+    stl_le_p(b + size, XCR0_SIG_MAGIC2);
+    /* Only the low 32 bits are read and written back (a __u32 access in the kernel). */
+    stl_le_p(b + XCR0_XSTATE_BV_OFFSET,
+             ldl_le_p(b + XCR0_XSTATE_BV_OFFSET) | (uint32_t)XCR0_MASK_LEGACY);
+}
+
+/*
+ * The handler starts with the FPU in its initial state (fpu__clear_user_states) and Linux's
+ * initial PKRU.
+ */
+void xcr0_sig_enter_handler(CPUX86State *env)
+{
+    x86_xcr0_init_components(env, env->xcr0);
+    if (ospke(env)) {
+        env->pkru = LINUX_INIT_PKRU;
+    }
+}
+
+/*
+ * __fpu_restore_sig() for 64-bit frames. buf holds the frame's fpstate, buflen bytes (the
+ * thread's user size + MAGIC2). check_xstate_in_sigframe(): without a valid magic1, sizes and
+ * MAGIC2 the frame is treated as a legacy FXSAVE image; otherwise XRSTOR with the frame's
+ * xfeatures & user_xfeatures. Either way the features not restored are put in their initial
+ * state. Returns false where the kernel sends SIGSEGV (XRSTOR/FXRSTOR would #GP).
+ */
+bool xcr0_sig_restore(CPUX86State *env, void *buf, uint32_t buflen)
+{
+    const uint32_t min_size = XCR0_LEGACY_SIZE + XCR0_HEADER_SIZE;
+    uint8_t *b = buf;
+    uint64_t user = xcr0_sig_user_xfeatures(env), restore;
+    uint32_t magic1 = ldl_le_p(b + SW_BYTES_OFFSET);
+    uint32_t extended_size = ldl_le_p(b + SW_BYTES_OFFSET + 4);
+    uint64_t xfeatures = ldq_le_p(b + SW_BYTES_OFFSET + 8);
+    uint32_t xstate_size = ldl_le_p(b + SW_BYTES_OFFSET + 16);
+    bool fx_only = magic1 != XCR0_SIG_MAGIC1 || xstate_size < min_size ||
+                   xstate_size > xcr0_sig_user_size(env) || xstate_size > extended_size ||
+                   xstate_size + XCR0_SIG_MAGIC2_SIZE > buflen ||
+                   ldl_le_p(b + xstate_size) != XCR0_SIG_MAGIC2;
+
+    if (fx_only) {
+        /* FXRSTOR faults on reserved MXCSR bits. */
+        if (ldl_le_p(b + XCR0_MXCSR_OFFSET) & ~x86_xcr0_profile()->mxcsr_mask) {
+            return false;
+        }
+        cpu_x86_fxrstor(env, b, XCR0_LEGACY_SIZE);
+        restore = XCR0_MASK_LEGACY;
+    } else {
+        restore = xfeatures & user;
+        if (!cpu_x86_xrstor(env, b, xstate_size, restore)) {
+            return false;
+        }
+    }
+    x86_xcr0_init_components(env, user & ~restore);
+    return true;
 }

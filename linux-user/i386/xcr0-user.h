@@ -24,4 +24,12 @@ void xcr0_user_init_cpu(CPUArchState *env);
  */
 abi_long xcr0_user_arch_prctl(CPUArchState *env, int code, abi_ulong arg2);
 
+/* The XSAVE part of signal frames, as Linux builds and restores it (xcr0-user.c). */
+uint64_t xcr0_sig_user_xfeatures(CPUArchState *env);
+uint32_t xcr0_sig_user_size(CPUArchState *env);
+abi_ulong xcr0_sig_uc_flags(CPUArchState *env);
+void xcr0_sig_save(CPUArchState *env, void *buf, uint32_t extended_size);
+void xcr0_sig_enter_handler(CPUArchState *env);
+bool xcr0_sig_restore(CPUArchState *env, void *buf, uint32_t buflen);
+
 #endif
