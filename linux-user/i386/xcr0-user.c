@@ -342,7 +342,7 @@ bool xcr0_sig_restore(CPUX86State *env, void *buf, uint32_t buflen)
         if (ldl_le_p(b + XCR0_MXCSR_OFFSET) & ~x86_xcr0_profile()->mxcsr_mask) {
             return false;
         }
-        cpu_x86_fxrstor(env, b, XCR0_LEGACY_SIZE);
+        x86_xcr0_fxrstor_host(env, b);
         restore = XCR0_MASK_LEGACY;
     } else {
         restore = xfeatures & user;

@@ -60,6 +60,8 @@ uint32_t x86_xcr0_area_size(uint64_t mask, bool compacted);
 /* Implemented in tcg/xcr0-xsave.c.inc (part of fpu_helper.c). */
 /* The components XSAVE/XRSTOR can hold here (a profile may describe more). */
 uint64_t x86_xcr0_emulated_components(void);
+/* FXRSTOR of a legacy image in host memory (signal frames; user mode only). */
+void x86_xcr0_fxrstor_host(CPUX86State *env, void *host);
 /* Put the components of mask in their initial configuration (XRSTOR with XSTATE_BV[i] 0). */
 void x86_xcr0_init_components(CPUX86State *env, uint64_t mask);
 /* Set this vCPU's XCR0 (already checked); components turned on start initial. */
