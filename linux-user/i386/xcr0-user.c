@@ -353,3 +353,37 @@ bool xcr0_sig_restore(CPUX86State *env, void *buf, uint32_t buflen)
     x86_xcr0_init_components(env, user & ~restore);
     return true;
 }
+
+/* ---------------------------------------------------------------------------------------------
+ * auxv entries that depend on the XSAVE model (arch/x86/include/asm/elf.h ARCH_DLINFO).
+ */
+
+/* sizeof(struct sigframe_ia32): the kernel's MAX_FRAME_SIGINFO_UCTXT_SIZE with IA32 emulation */
+#define KERNEL_SIGFRAME_IA32_SIZE 732
+#define KERNEL_FREGS_STATE_SIZE 112   /* struct fregs_state, counted in fpu__get_fpstate_size() */
+#define KERNEL_FRAME_ALIGNMENT 16
+#define KERNEL_MAX_XSAVE_PADDING 63
+
+/*
+ * AT_MINSIGSTKSZ = get_sigframe_size(): init_sigframe_size() adds the largest siginfo+ucontext
+ * frame, its alignment padding, the largest fpstate (fpu_user_cfg.max_size: every user feature
+ * the OS enabled, dynamic ones included, + MAGIC2 + an FSAVE header) and XSAVE alignment
+ * padding, rounded up to FRAME_ALIGNMENT. Measured: 3632 for XCR0 0x2ff (2696 bytes).
+ */
+abi_ulong xcr0_user_minsigstksz(CPUX86State *env)
+{
+    uint32_t fpstate = sizeof(X86LegacyXSaveArea);
+
+    if (env->features[FEAT_1_ECX] & CPUID_EXT_XSAVE) {
+        fpstate = xsave_area_size(x86_xcr0_machine_xcr0(), false) + XCR0_SIG_MAGIC2_SIZE;
+    }
+    fpstate += KERNEL_FREGS_STATE_SIZE;
+    return ROUND_UP(KERNEL_SIGFRAME_IA32_SIZE + (KERNEL_FRAME_ALIGNMENT - 1) + fpstate +
+                    KERNEL_MAX_XSAVE_PADDING, KERNEL_FRAME_ALIGNMENT);
+}
+
+/* ELF_HWCAP2: HWCAP2_FSGSBASE (bit 1) when the OS enabled FSGSBASE in CR4. */
+abi_ulong xcr0_user_hwcap2(CPUX86State *env)
+{
+    return env->cr[4] & CR4_FSGSBASE_MASK ? 1 << 1 : 0;
+}

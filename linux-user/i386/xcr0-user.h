@@ -32,4 +32,8 @@ void xcr0_sig_save(CPUArchState *env, void *buf, uint32_t extended_size);
 void xcr0_sig_enter_handler(CPUArchState *env);
 bool xcr0_sig_restore(CPUArchState *env, void *buf, uint32_t buflen);
 
+/* auxv: AT_MINSIGSTKSZ and AT_HWCAP2 as the kernel computes them for this machine. */
+abi_ulong xcr0_user_minsigstksz(CPUArchState *env);
+abi_ulong xcr0_user_hwcap2(CPUArchState *env);
+
 #endif
