@@ -21,6 +21,9 @@
 static bool xcr0_requested;
 static uint64_t xcr0_requested_value;
 static char *xcr0_requested_text;
+static char *xsave_layout_text;   /* -xsave-layout as given, for exec-follow */
+static char *cpu_model_text;      /* -cpu as given (NULL: the default), for exec-follow */
+static bool exec_follow = true;
 
 /*
  * -xcr0 help: the components, and what the layout profiles support. Answered while the options
@@ -98,14 +101,30 @@ void handle_arg_xsave_layout(const char *arg)
         error_report("-xsave-layout %s: %s", arg, err);
         exit(EXIT_FAILURE);
     }
+    g_free(xsave_layout_text);
+    xsave_layout_text = g_strdup(arg);
+}
+
+void handle_arg_exec_follow(const char *arg)
+{
+    if (!strcmp(arg, "on")) {
+        exec_follow = true;
+    } else if (!strcmp(arg, "off")) {
+        exec_follow = false;
+    } else {
+        error_report("-exec-follow %s: expected on or off", arg);
+        exit(EXIT_FAILURE);
+    }
 }
 
 /* Linux's initial PKRU: key 0 open, every other key access-disabled (init_pkru_value). */
 #define LINUX_INIT_PKRU 0x55555554u
 
-void xcr0_user_init_cpu(CPUX86State *env)
+void xcr0_user_init_cpu(CPUX86State *env, const char *cpu_model)
 {
     char err[512];
+
+    cpu_model_text = g_strdup(cpu_model);
 
     if (x86_xcr0_init_cpu(env, xcr0_requested ? &xcr0_requested_value : NULL,
                           err, sizeof(err)) != 0) {
@@ -386,4 +405,113 @@ abi_ulong xcr0_user_minsigstksz(CPUX86State *env)
 abi_ulong xcr0_user_hwcap2(CPUX86State *env)
 {
     return env->cr[4] & CR4_FSGSBASE_MASK ? 1 << 1 : 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Exec follows emulation: a program the guest execs runs under this emulator, with the options
+ * it was started with, so whole process trees (shells, make, test runners) see the same
+ * machine — also on x86 hosts, where the kernel would otherwise run it natively.
+ */
+
+/* Is path an x86-64 ELF executable? */
+static bool is_x86_64_elf(const char *path)
+{
+    unsigned char h[20];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    bool yes;
+
+    if (fd < 0) {
+        return false;
+    }
+    yes = read(fd, h, sizeof(h)) == sizeof(h) && !memcmp(h, "\x7f" "ELF", 4) &&
+          h[4] == 2 /* ELFCLASS64 */ && h[5] == 1 /* little-endian */ &&
+          (h[18] | h[19] << 8) == 62 /* EM_X86_64 */;
+    close(fd);
+    return yes;
+}
+
+/*
+ * A "#!" script: the interpreter and its optional argument, as the kernel's binfmt_script
+ * reads them (the rest of the first line after the interpreter is one argument).
+ */
+static bool read_shebang(const char *path, char **interp, char **arg)
+{
+    char line[256];
+    ssize_t n;
+    char *p, *end;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        return false;
+    }
+    n = read(fd, line, sizeof(line) - 1);
+    close(fd);
+    if (n < 3 || line[0] != '#' || line[1] != '!') {
+        return false;
+    }
+    line[n] = '\0';
+    end = strchr(line, '\n');
+    if (!end) {
+        return false;
+    }
+    *end = '\0';
+    for (p = line + 2; *p == ' ' || *p == '\t'; p++) {
+    }
+    if (!*p) {
+        return false;
+    }
+    end = p + strcspn(p, " \t");
+    *interp = g_strndup(p, end - p);
+    for (p = end; *p == ' ' || *p == '\t'; p++) {
+    }
+    for (end = p + strlen(p); end > p && (end[-1] == ' ' || end[-1] == '\t'); end--) {
+    }
+    *arg = end > p ? g_strndup(p, end - p) : NULL;
+    return true;
+}
+
+char **xcr0_user_exec_argv(const char *path, char *const *argp)
+{
+    GPtrArray *v;
+    g_autofree char *interp = NULL, *interp_arg = NULL;
+    const char *run = path;
+
+    if (!exec_follow) {
+        return NULL;
+    }
+    if (!is_x86_64_elf(path)) {
+        if (!read_shebang(path, &interp, &interp_arg) || !is_x86_64_elf(interp)) {
+            return NULL; /* another architecture, or not executable: exec as before */
+        }
+        run = interp;
+    }
+    v = g_ptr_array_new();
+    g_ptr_array_add(v, g_strdup("/proc/self/exe"));
+    if (cpu_model_text) {
+        g_ptr_array_add(v, g_strdup("-cpu"));
+        g_ptr_array_add(v, g_strdup(cpu_model_text));
+    }
+    if (xsave_layout_text) {
+        g_ptr_array_add(v, g_strdup("-xsave-layout"));
+        g_ptr_array_add(v, g_strdup(xsave_layout_text));
+    }
+    if (xcr0_requested) {
+        g_ptr_array_add(v, g_strdup("-xcr0"));
+        g_ptr_array_add(v, g_strdup_printf("0x%" PRIx64, xcr0_requested_value));
+    }
+    /* argv[0] as the caller gave it; for a script the kernel uses the interpreter's name. */
+    g_ptr_array_add(v, g_strdup("-0"));
+    g_ptr_array_add(v, g_strdup(interp ? interp : (argp[0] ? argp[0] : path)));
+    g_ptr_array_add(v, g_strdup(run));
+    if (interp) {
+        if (interp_arg) {
+            g_ptr_array_add(v, g_strdup(interp_arg));
+        }
+        g_ptr_array_add(v, g_strdup(path));
+    }
+    for (int i = argp[0] ? 1 : 0; argp[i]; i++) {
+        g_ptr_array_add(v, g_strdup(argp[i]));
+    }
+    g_ptr_array_add(v, NULL);
+    return (char **)g_ptr_array_free(v, false);
 }

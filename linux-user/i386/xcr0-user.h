@@ -9,6 +9,9 @@
 /* arg_table handler for -xcr0 / QEMU_XCR0: parses the mask, exits on bad syntax. */
 void handle_arg_xcr0(const char *arg);
 
+/* arg_table handler for -exec-follow on|off / QEMU_EXEC_FOLLOW. */
+void handle_arg_exec_follow(const char *arg);
+
 /* arg_table handler for -xsave-layout / QEMU_XSAVE_LAYOUT: loads the profile, exits on error. */
 void handle_arg_xsave_layout(const char *arg);
 
@@ -16,7 +19,7 @@ void handle_arg_xsave_layout(const char *arg);
  * Apply the requested XCR0 (if any) to the initial vCPU, after the CPU model is known.
  * Exits with status 1 and a one-line reason if the value is illegal for the model.
  */
-void xcr0_user_init_cpu(CPUArchState *env);
+void xcr0_user_init_cpu(CPUArchState *env, const char *cpu_model);
 
 /*
  * arch_prctl codes other than the FS/GS ones, answered as Linux answers them for the emulated
@@ -31,6 +34,13 @@ abi_ulong xcr0_sig_uc_flags(CPUArchState *env);
 void xcr0_sig_save(CPUArchState *env, void *buf, uint32_t extended_size);
 void xcr0_sig_enter_handler(CPUArchState *env);
 bool xcr0_sig_restore(CPUArchState *env, void *buf, uint32_t buflen);
+
+/*
+ * execve of path with argp: if it is an x86-64 program (or a "#!" script whose interpreter is
+ * one), the argv to execve /proc/self/exe with instead (free with g_strfreev), so that it runs
+ * under this emulator with the same options; NULL to exec as before.
+ */
+char **xcr0_user_exec_argv(const char *path, char *const *argp);
 
 /* auxv: AT_MINSIGSTKSZ and AT_HWCAP2 as the kernel computes them for this machine. */
 abi_ulong xcr0_user_minsigstksz(CPUArchState *env);

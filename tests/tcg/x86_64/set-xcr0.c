@@ -8,6 +8,8 @@
  *                       832 and 1088: SDM 13.4.2 with Intel's MPX offsets); a thread created
  *                       after its creator changed XCR0 inherits the new value
  *   set-xcr0 linux      on a real kernel ARCH_SET_XCR0 is an unknown code: EINVAL
+ *   set-xcr0 exec PROG  lower XCR0 to 0x3, then exec PROG (xcr0-probe): the new program
+ *                       starts with the XCR0 the emulator was started with
  *
  * The emulator starts the program with XCR0 0x7 (x87|SSE|AVX), so ARCH_GET_XCOMP_SUPP is 0x7.
  * glibc chose AVX2 string functions at start-up: while XCR0 lacks AVX the program must not call
@@ -17,6 +19,7 @@
  * test errors: -xcr0 0x7 -- errors => stdout supp 0x7\nset 0xe7: ENODEV\nset 0x5: EINVAL\nset 0x4: EINVAL\nset 0x7: ok xcr0 0x7\nset 0x3 with avx in use: EPERM\nset 0x3 after vzeroupper: ok xcr0 0x3 size 576\navx at 0x3: SIGILL\nset 0x7: ok xcr0 0x7 size 832 ymm upper initial\nset 0x1 with sse in use: EPERM
  * test threads: -xcr0 0x1f -- threads => stdout thread A xcr0 0x7: ok\nthread B xcr0 0x1f: ok\nlater thread inherits 0x7: ok
  * test linux-native: -- linux => native
+ * test exec-resets: -xcr0 0x7 -- exec @bin/xcr0-probe => stdout xcr0=0x7
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -29,6 +32,8 @@
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
+
+extern char **environ;
 
 #include "xstate-util.h"
 
@@ -234,6 +239,14 @@ int main(int argc, char **argv)
         run_errors();
     } else if (strcmp(what, "threads") == 0) {
         run_threads();
+    } else if (strcmp(what, "exec") == 0 && argc > 2) {
+        char *args[] = { argv[2], (char *)"xgetbv", NULL };
+        __asm__ volatile("vzeroupper" ::: "memory");
+        if (set_xcr0(0x3) != 0) {
+            return 1;
+        }
+        syscall(SYS_execve, argv[2], args, environ);
+        return 2;
     } else if (strcmp(what, "linux") == 0) {
         /* What a real kernel says: an unknown code. (Native comparison at the host's XCR0 —
          * except that the emulator knows the code: so compare only ENODEV-free cases.) */
