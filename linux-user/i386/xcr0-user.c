@@ -476,7 +476,14 @@ char **xcr0_user_exec_argv(const char *path, char *const *argp)
     g_autofree char *interp = NULL, *interp_arg = NULL;
     const char *run = path;
 
+    struct stat self, target;
+
     if (!exec_follow) {
+        return NULL;
+    }
+    /* A program that starts the emulator itself (with options of its own) gets it directly. */
+    if (stat("/proc/self/exe", &self) == 0 && stat(path, &target) == 0 &&
+        self.st_dev == target.st_dev && self.st_ino == target.st_ino) {
         return NULL;
     }
     if (!is_x86_64_elf(path)) {
