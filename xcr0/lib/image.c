@@ -165,32 +165,21 @@ static bool loads_mxcsr(bool compacted, uint64_t rfbm, uint64_t xstate_bv)
     return rfbm & SSE_OR_YMM;
 }
 
-enum xcr0_image_fault xcr0_image_validate(const struct xcr0_profile *p, uint64_t xcr0,
-                                          uint64_t rfbm, const void *buf, size_t len)
+enum xcr0_image_fault xcr0_xrstor_fault(const struct xcr0_profile *p, uint64_t xcr0,
+                                       uint64_t rfbm, const uint8_t header[XCR0_HEADER_SIZE],
+                                       uint32_t mxcsr)
 {
-    const uint8_t *b = buf;
-    uint64_t xstate_bv, xcomp_bv, need;
-    bool compacted;
-    struct xcr0_layout l;
-    char lerr[8];
+    uint64_t xstate_bv = rd64(header), xcomp_bv = rd64(header + 8);
+    bool compacted = xcomp_bv & XCR0_XCOMP_BV_COMPACTED;
 
-    if ((uintptr_t)buf & 63u) {
-        return XCR0_IMAGE_MISALIGNED;
-    }
-    if (len < XCR0_EXTENDED_START) {
-        return XCR0_IMAGE_TOO_SHORT;
-    }
     rfbm &= xcr0;   /* XRSTOR's requested-feature bitmap is EDX:EAX AND XCR0 (13.8) */
-    xstate_bv = rd64(b + XCR0_XSTATE_BV_OFFSET);
-    xcomp_bv = rd64(b + XCR0_XCOMP_BV_OFFSET);
-    compacted = xcomp_bv & XCR0_XCOMP_BV_COMPACTED;
     if (!compacted) {
         /* 13.8.1: XSTATE_BV must be a subset of XCR0; header bytes 8..23 (XCOMP_BV and the
          * next 8) must be zero. Bytes 24..63 are not checked. */
         if (xstate_bv & ~xcr0) {
             return XCR0_IMAGE_XSTATE_BV_NOT_IN_XCR0;
         }
-        if (!zero_bytes(b + XCR0_XCOMP_BV_OFFSET, 16)) {
+        if (!zero_bytes(header + 8, 16)) {
             return XCR0_IMAGE_HEADER_RESERVED;
         }
     } else {
@@ -207,17 +196,41 @@ enum xcr0_image_fault xcr0_image_validate(const struct xcr0_profile *p, uint64_t
         if (xstate_bv & ~(xcomp_bv & ~XCR0_XCOMP_BV_COMPACTED)) {
             return XCR0_IMAGE_XSTATE_BV_NOT_IN_XCOMP_BV;
         }
-        if (!zero_bytes(b + XCR0_XSTATE_BV_OFFSET + 16, 48)) {
+        if (!zero_bytes(header + 16, 48)) {
             return XCR0_IMAGE_COMPACTED_RESERVED;
         }
     }
-    if (loads_mxcsr(compacted, rfbm, xstate_bv) &&
-        (rd32(b + XCR0_MXCSR_OFFSET) & ~p->mxcsr_mask)) {
+    if (loads_mxcsr(compacted, rfbm, xstate_bv) && (mxcsr & ~p->mxcsr_mask)) {
         return XCR0_IMAGE_MXCSR_RESERVED;
     }
+    return XCR0_IMAGE_OK;
+}
+
+enum xcr0_image_fault xcr0_image_validate(const struct xcr0_profile *p, uint64_t xcr0,
+                                          uint64_t rfbm, const void *buf, size_t len)
+{
+    const uint8_t *b = buf;
+    uint64_t xstate_bv, xcomp_bv, need;
+    struct xcr0_layout l;
+    char lerr[8];
+    enum xcr0_image_fault f;
+
+    if ((uintptr_t)buf & 63u) {
+        return XCR0_IMAGE_MISALIGNED;
+    }
+    if (len < XCR0_EXTENDED_START) {
+        return XCR0_IMAGE_TOO_SHORT;
+    }
+    f = xcr0_xrstor_fault(p, xcr0, rfbm, b + XCR0_XSTATE_BV_OFFSET, rd32(b + XCR0_MXCSR_OFFSET));
+    if (f != XCR0_IMAGE_OK) {
+        return f;
+    }
     /* Our own check: the bytes XRSTOR would read must be there. */
+    rfbm &= xcr0;
+    xstate_bv = rd64(b + XCR0_XSTATE_BV_OFFSET);
+    xcomp_bv = rd64(b + XCR0_XCOMP_BV_OFFSET);
     need = (rfbm & xstate_bv) & ~XCR0_MASK_LEGACY;
-    if (compacted) {
+    if (xcomp_bv & XCR0_XCOMP_BV_COMPACTED) {
         if (xcr0_layout_compacted(p, xcomp_bv, &l, lerr, sizeof(lerr)) != 0 || l.size > len) {
             return XCR0_IMAGE_TOO_SHORT;
         }

@@ -305,6 +305,13 @@ enum xcr0_image_fault {
  */
 enum xcr0_image_fault xcr0_image_validate(const struct xcr0_profile *p, uint64_t xcr0,
                                           uint64_t rfbm, const void *buf, size_t len);
+/*
+ * The architectural part of xcr0_image_validate (what an emulator needs for each XRSTOR): the
+ * #GP conditions of the 64-byte header and of MXCSR, given the image's MXCSR (bytes 24..27).
+ */
+enum xcr0_image_fault xcr0_xrstor_fault(const struct xcr0_profile *p, uint64_t xcr0,
+                                       uint64_t rfbm, const uint8_t header[XCR0_HEADER_SIZE],
+                                       uint32_t mxcsr);
 const char *xcr0_image_fault_str(enum xcr0_image_fault f);
 
 /*
