@@ -133,10 +133,37 @@ bool x86_xcr0_cpuid_leaf_d(CPUX86State *env, uint32_t count, uint32_t *eax, uint
     return true;
 }
 
+/*
+ * Every XSAVE and XRSTOR asks for the size of its area, with the same few masks each time, and
+ * a layout is not free to compute: each thread remembers the last few (the profile never
+ * changes, so the answers never go stale).
+ */
+#define AREA_SIZE_CACHE 4
+static __thread struct {
+    /* The mask with x87 set (sizes never depend on the legacy bits, and 0 marks an empty slot)
+     * and bit 63 standing for "compacted". */
+    uint64_t key;
+    uint32_t size;
+} area_size_cache[AREA_SIZE_CACHE];
+static __thread unsigned area_size_next;
+
 uint32_t x86_xcr0_area_size(uint64_t mask, bool compacted)
 {
+    uint64_t key;
+    uint32_t size;
+
     /* Only components the profile has can be in mask (it comes from XCR0 and IA32_XSS). */
     mask &= machine_profile.supported | machine_profile.xss;
-    return compacted ? xcr0_compacted_size(&machine_profile, mask)
+    key = mask | XCR0_BIT(XCR0_X87) | (compacted ? XCR0_XCOMP_BV_COMPACTED : 0);
+    for (unsigned i = 0; i < AREA_SIZE_CACHE; i++) {
+        if (area_size_cache[i].key == key) {
+            return area_size_cache[i].size;
+        }
+    }
+    size = compacted ? xcr0_compacted_size(&machine_profile, mask)
                      : xcr0_standard_size(&machine_profile, mask);
+    area_size_cache[area_size_next].key = key;
+    area_size_cache[area_size_next].size = size;
+    area_size_next = (area_size_next + 1) % AREA_SIZE_CACHE;
+    return size;
 }
