@@ -192,6 +192,9 @@ static abi_long request_perm(abi_ulong idx, uint64_t *granted)
         return -TARGET_EOPNOTSUPP;
     }
     *granted |= requested;
+    if (granted == &xcomp_perm_granted) {
+        x86_xcr0_permit_tiledata();
+    }
     return 0;
 }
 

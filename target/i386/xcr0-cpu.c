@@ -19,6 +19,18 @@ static struct xcr0_profile machine_profile;
 static bool profile_chosen;  /* by -xsave-layout */
 static bool profile_active;  /* x86_xcr0_init_cpu() found XSAVE and set the model up */
 static uint64_t machine_xcr0; /* what the first vCPU started with */
+/* The process may use AMX TILEDATA (ARCH_REQ_XCOMP_PERM); until then XFD traps its use. */
+static bool tiledata_permitted;
+
+void x86_xcr0_permit_tiledata(void)
+{
+    tiledata_permitted = true;
+}
+
+bool x86_xcr0_tiledata_permitted(void)
+{
+    return tiledata_permitted;
+}
 
 /*
  * CPUID.(0xD,1).EAX features this emulator executes (XSAVES/XRSTORS only as far as user mode

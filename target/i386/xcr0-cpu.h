@@ -31,6 +31,13 @@ int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t 
  */
 uint64_t x86_xcr0_machine_xcr0(void);
 
+/*
+ * Linux arms XFD for AMX TILEDATA: a process must ask for it (ARCH_REQ_XCOMP_PERM) before using
+ * it, or its first use (XRSTOR of it, here) raises SIGILL. Permission is per process.
+ */
+void x86_xcr0_permit_tiledata(void);
+bool x86_xcr0_tiledata_permitted(void);
+
 /* The profile -xsave-layout chose, or NULL. */
 const struct xcr0_profile *x86_xcr0_chosen_profile(void);
 

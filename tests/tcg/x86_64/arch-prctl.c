@@ -5,6 +5,9 @@
  *                        several indices, bad pointers, an unknown code: at the host's XCR0 the
  *                        answers must be the host kernel's (native comparison)
  *   arch-prctl supp      ARCH_GET_XCOMP_SUPP and _PERM only
+ *   arch-prctl xfd       AMX: XRSTOR of TILEDATA raises SIGILL until ARCH_REQ_XCOMP_PERM(18)
+ *                        (Documentation/arch/x86/xstate.rst: the first use without permission
+ *                        traps, and the kernel sends SIGILL)
  *   arch-prctl cpuid     CPUID faulting: ARCH_SET_CPUID(0) makes CPUID raise SIGSEGV and
  *                        ARCH_GET_CPUID return 0; ARCH_SET_CPUID(1) undoes it (Linux
  *                        Documentation: arch_prctl(2); kernel/process.c set_cpuid_mode)
@@ -18,6 +21,7 @@
  * test supp-x87: -xcr0 0x1 -- supp => stdout supp 0x3\nperm 0x3
  * test supp-amx: -xsave-layout intel -xcr0 0x602e7 -- supp => stdout supp 0x602e7\nperm 0x202e7
  * test req-amx: -xsave-layout intel -xcr0 0x602e7 -- req-amx => stdout req 18: 0\nperm 0x602e7\nreq 17: -95\nreq 20: -22
+ * test xfd-amx: -xsave-layout intel -xcr0 0x602e7 -- xfd => stdout xrstor of tiledata before permission: SIGILL\nreq 18: 0\nxrstor of tiledata after permission: ok\nxrstor without tiledata: ok
  * test cpuid: -- cpuid => stdout get 1\nset 0: 0\nget 0\ncpuid: SIGSEGV\nset 1: 0\nget 1\ncpuid: ok
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -84,7 +88,39 @@ static void req_amx(void)
     printf("req 20: %ld\n", ap(0x1023, 20));
 }
 
-static sigjmp_buf on_segv;
+static sigjmp_buf on_segv, on_ill;
+
+static void ill(int sig)
+{
+    (void)sig;
+    siglongjmp(on_ill, 1);
+}
+
+static uint8_t tiles[16384] __attribute__((aligned(64)));
+
+static const char *try_xrstor(uint64_t rfbm)
+{
+    if (sigsetjmp(on_ill, 1) == 0) {
+        __asm__ volatile("xrstor64 (%0)" : : "r"(tiles), "a"((uint32_t)rfbm),
+                         "d"((uint32_t)(rfbm >> 32)) : "memory");
+        return "ok";
+    }
+    return "SIGILL";
+}
+
+static void xfd(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = ill;
+    sigaction(SIGILL, &sa, NULL);
+    memcpy(tiles + 24, "\x80\x1f\0\0", 4);          /* MXCSR 0x1f80, XSTATE_BV 0 */
+    printf("xrstor of tiledata before permission: %s\n", try_xrstor(1ull << 18 | 3));
+    printf("req 18: %ld\n", ap(0x1023, 18));
+    printf("xrstor of tiledata after permission: %s\n", try_xrstor(1ull << 18 | 3));
+    printf("xrstor without tiledata: %s\n", try_xrstor(3));
+}
 
 static void segv(int sig)
 {
@@ -132,6 +168,8 @@ int main(int argc, char **argv)
         supp();
     } else if (strcmp(what, "req-amx") == 0) {
         req_amx();
+    } else if (strcmp(what, "xfd") == 0) {
+        xfd();
     } else if (strcmp(what, "cpuid") == 0) {
         cpuid_faulting();
     }
