@@ -32,6 +32,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "xstate-util.h"
 
@@ -85,6 +87,10 @@ int main(void)
     uint32_t a, b, c, d, std_size, end = 576, next = 576;
     int has_xsavec, bad = 0;
 
+    /* Linux: AMX TILEDATA needs permission before first use (else SIGILL). */
+    if (xcr0 & (1ull << 18)) {
+        syscall(SYS_arch_prctl, 0x1023, 18);
+    }
     __cpuid_count(0xd, 0, a, std_size, c, d);
     __cpuid_count(0xd, 1, a, b, c, d);
     has_xsavec = (a >> 1) & 1;
