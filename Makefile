@@ -3,6 +3,7 @@
 #   make               configure if needed, then build build/qemu-x86_64 and build/xcr0
 #   make demo          build, then show a program observing different XCR0 values
 #   make check         build, then run every test (tests/run)
+#   make check-oracle  only the reference oracle: the real Linux kernel in a VM judges the emulator
 #   make bench         benchmarks: native vs upstream vs ours (bench/run; not part of check)
 #   make fuzz          libFuzzer targets of libxcr0 under ASan/UBSan, 60 s each (FUZZ_SECONDS)
 #   make baseline      build unpatched upstream (same version and flags) in build/upstream/
@@ -15,7 +16,7 @@ BINDIR ?= $(PREFIX)/bin
 NINJA ?= ninja
 B := build
 
-.PHONY: all demo check fuzz bench baseline install clean distclean \
+.PHONY: all demo check check-oracle fuzz bench baseline install clean distclean \
         export-patches reset-tree tree
 
 all: $(B)/qemu-x86_64 $(B)/xcr0
@@ -44,6 +45,9 @@ demo: all
 
 check: all
 	@tests/run
+
+check-oracle: all
+	@tests/run 'oracle/*'
 
 fuzz:
 	tests/fuzz/run-fuzz.sh

@@ -380,8 +380,9 @@ bool xcr0_sig_restore(CPUX86State *env, void *buf, uint32_t buflen)
  * auxv entries that depend on the XSAVE model (arch/x86/include/asm/elf.h ARCH_DLINFO).
  */
 
-/* sizeof(struct sigframe_ia32): the kernel's MAX_FRAME_SIGINFO_UCTXT_SIZE with IA32 emulation */
-#define KERNEL_SIGFRAME_IA32_SIZE 732
+/* sizeof(struct sigframe_ia32) on a 64-bit kernel (its _fpstate_32 holds a u64, so it is 8-byte
+ * aligned): MAX_FRAME_SIGINFO_UCTXT_SIZE with IA32 emulation. Found by the VM oracle. */
+#define KERNEL_SIGFRAME_IA32_SIZE 736
 #define KERNEL_FREGS_STATE_SIZE 112   /* struct fregs_state, counted in fpu__get_fpstate_size() */
 #define KERNEL_FRAME_ALIGNMENT 16
 #define KERNEL_MAX_XSAVE_PADDING 63
