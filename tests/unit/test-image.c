@@ -19,31 +19,14 @@
 static _Alignas(64) uint8_t a[SZ], b[SZ], c[SZ];
 static struct xcr0_profile intel, amd;
 
-static void put64(uint8_t *p, uint64_t v)
-{
-    memcpy(p, &v, 8);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-
 /* A legacy region in its init configuration: FCW 0x37F, MXCSR 0x1F80, MXCSR_MASK 0xFFFF. */
 static void legacy_init(uint8_t *p)
 {
     memset(p, 0, 576);
     p[0] = 0x7f;
     p[1] = 0x03;
-    put32(p + 24, 0x1f80);
-    put32(p + 28, 0xffff);
+    wr32(p + 24, 0x1f80);
+    wr32(p + 28, 0xffff);
 }
 
 static void fill(uint8_t *p, unsigned n, uint8_t seed)
@@ -69,9 +52,9 @@ static void test_init_rules(void)
     leg[40] = 1;    /* ST0 mantissa */
     EXPECT(!xcr0_component_is_init(XCR0_X87, leg, 512), "ST0 non-zero is not init");
     leg[40] = 0;
-    put32(leg + 24, 0x1fc0);    /* MXCSR DAZ: in use (see the measurement in components.c) */
+    wr32(leg + 24, 0x1fc0);    /* MXCSR DAZ: in use (see the measurement in components.c) */
     EXPECT(!xcr0_component_is_init(XCR0_SSE, leg, 512), "MXCSR 0x1fc0 is not init");
-    put32(leg + 24, 0x1f80);
+    wr32(leg + 24, 0x1f80);
     leg[300] = 1;   /* XMM8 */
     EXPECT(!xcr0_component_is_init(XCR0_SSE, leg, 512), "XMM non-zero is not init");
     EXPECT(xcr0_component_is_init(XCR0_OPMASK, z, 64), "zero opmask");
@@ -90,7 +73,7 @@ static void test_decode(void)
     legacy_init(a);
     fill(a + 0x240, 256, 1);
     fill(a + 0x440, 64, 2);
-    put64(a + 512, 0x27);       /* x87, SSE, YMM, opmask (legality is not the image's job) */
+    wr64(a + 512, 0x27);       /* x87, SSE, YMM, opmask (legality is not the image's job) */
     EXPECT(xcr0_image_decode(&intel, a, 0x480, &im, err, sizeof(err)) == 0, "decode: %s", err);
     EXPECT(!im.compacted && im.count == 4 && im.size == 0x480, "count %u size 0x%x", im.count,
            im.size);
@@ -102,8 +85,8 @@ static void test_decode(void)
 
     /* Compacted, AMD: XCOMP_BV = x87|SSE|YMM|opmask|CET_U: YMM 576, opmask 832, CET_U 896. */
     legacy_init(a);
-    put64(a + 512, 0x0807);
-    put64(a + 520, 0x8000000000000827ull);
+    wr64(a + 512, 0x0807);
+    wr64(a + 520, 0x8000000000000827ull);
     EXPECT(xcr0_image_decode(&amd, a, 912, &im, err, sizeof(err)) == 0, "decode: %s", err);
     EXPECT(im.compacted && im.size == 912 && im.count == 5, "compacted size %u count %u", im.size,
            im.count);
@@ -111,13 +94,13 @@ static void test_decode(void)
            "opmask slot at %u", im.comp[3].offset);
     EXPECT(im.comp[4].nr == 11 && im.comp[4].offset == 896 && im.comp[4].in_xstate_bv, "CET_U");
     /* XSTATE_BV outside XCOMP_BV: that component has no place. */
-    put64(a + 512, 0x47);
+    wr64(a + 512, 0x47);
     EXPECT(xcr0_image_decode(&amd, a, 912, &im, err, sizeof(err)) != 0, "stray XSTATE_BV bit");
     /* Standard images cannot hold supervisor state, nor components the profile lacks. */
-    put64(a + 520, 0);
-    put64(a + 512, 0x803);
+    wr64(a + 520, 0);
+    wr64(a + 512, 0x803);
     EXPECT(xcr0_image_decode(&amd, a, SZ, &im, err, sizeof(err)) != 0, "standard CET_U");
-    put64(a + 512, 0x1f);
+    wr64(a + 512, 0x1f);
     EXPECT(xcr0_image_decode(&amd, a, SZ, &im, err, sizeof(err)) != 0, "MPX on AMD");
 }
 
@@ -136,7 +119,7 @@ static void test_validate(void)
     EXPECT(xcr0_profile_parse(sandybridge, sizeof(sandybridge) - 1, "sb", &sb, err,
                               sizeof(err)) == 0, "%s", err);
     legacy_init(a);
-    put64(a + 512, 0x7);
+    wr64(a + 512, 0x7);
 #define V(prof, xcr0, rfbm, buf, want) \
     EXPECT(xcr0_image_validate(prof, xcr0, rfbm, buf, SZ - 64) == (want), \
            "line %d: got '%s'", __LINE__, \
@@ -144,10 +127,10 @@ static void test_validate(void)
     /* 13.8.1 standard form */
     V(&intel, x, ~0ull, a, XCR0_IMAGE_OK);
     V(&intel, x, ~0ull, a + 16, XCR0_IMAGE_MISALIGNED);
-    put64(a + 512, 0x407);          /* bit 10 (PASID) not in XCR0 */
+    wr64(a + 512, 0x407);          /* bit 10 (PASID) not in XCR0 */
     V(&intel, x, ~0ull, a, XCR0_IMAGE_XSTATE_BV_NOT_IN_XCR0);
     V(&intel, x, 1, a, XCR0_IMAGE_XSTATE_BV_NOT_IN_XCR0);      /* checked against XCR0 */
-    put64(a + 512, 0x7);
+    wr64(a + 512, 0x7);
     a[512 + 8] = 1;                 /* XCOMP_BV bit 0 without bit 63 */
     V(&intel, x, ~0ull, a, XCR0_IMAGE_HEADER_RESERVED);
     a[512 + 8] = 0;
@@ -157,39 +140,39 @@ static void test_validate(void)
     a[512 + 40] = 1;                /* bytes 24..63: not checked by the standard form */
     V(&intel, x, ~0ull, a, XCR0_IMAGE_OK);
     a[512 + 40] = 0;
-    put32(a + 24, 0x11f80);         /* MXCSR bit 16 reserved */
+    wr32(a + 24, 0x11f80);         /* MXCSR bit 16 reserved */
     V(&intel, x, ~0ull, a, XCR0_IMAGE_MXCSR_RESERVED);
     V(&intel, x, 0x4, a, XCR0_IMAGE_MXCSR_RESERVED);           /* RFBM[2] loads MXCSR too */
     V(&intel, x, 0x1, a, XCR0_IMAGE_OK);                       /* not loaded */
-    put64(a + 512, 0x1);
+    wr64(a + 512, 0x1);
     V(&intel, x, ~0ull, a, XCR0_IMAGE_MXCSR_RESERVED);         /* whatever XSTATE_BV says */
-    put32(a + 24, 0x1f80);
+    wr32(a + 24, 0x1f80);
     /* 13.8.2 compacted form */
-    put64(a + 512, 0x7);
-    put64(a + 520, 0x8000000000000007ull);
+    wr64(a + 512, 0x7);
+    wr64(a + 520, 0x8000000000000007ull);
     V(&intel, x, ~0ull, a, XCR0_IMAGE_OK);
     V(&sb, 0x7, ~0ull, a, XCR0_IMAGE_NO_XSAVEC);
-    put64(a + 520, 0x8000000000000407ull);
+    wr64(a + 520, 0x8000000000000407ull);
     V(&intel, x, ~0ull, a, XCR0_IMAGE_XCOMP_BV_NOT_IN_XCR0);
-    put64(a + 520, 0x8000000000000003ull);
+    wr64(a + 520, 0x8000000000000003ull);
     V(&intel, x, ~0ull, a, XCR0_IMAGE_XSTATE_BV_NOT_IN_XCOMP_BV);
-    put64(a + 520, 0x8000000000000007ull);
-    put64(a + 512, 0x8000000000000007ull);
+    wr64(a + 520, 0x8000000000000007ull);
+    wr64(a + 512, 0x8000000000000007ull);
     V(&intel, x, ~0ull, a, XCR0_IMAGE_XSTATE_BV_NOT_IN_XCOMP_BV);
-    put64(a + 512, 0x7);
+    wr64(a + 512, 0x7);
     a[512 + 16] = 1;
     V(&intel, x, ~0ull, a, XCR0_IMAGE_COMPACTED_RESERVED);
     a[512 + 16] = 0;
     a[512 + 63] = 1;
     V(&intel, x, ~0ull, a, XCR0_IMAGE_COMPACTED_RESERVED);
     a[512 + 63] = 0;
-    put32(a + 24, 0x11f80);
+    wr32(a + 24, 0x11f80);
     V(&intel, x, ~0ull, a, XCR0_IMAGE_MXCSR_RESERVED);
-    put64(a + 512, 0x5);            /* SSE not in XSTATE_BV: MXCSR is initialised instead */
+    wr64(a + 512, 0x5);            /* SSE not in XSTATE_BV: MXCSR is initialised instead */
     V(&intel, x, ~0ull, a, XCR0_IMAGE_OK);
-    put64(a + 512, 0x7);
+    wr64(a + 512, 0x7);
     V(&intel, x, 0x5, a, XCR0_IMAGE_OK);                       /* RFBM without SSE */
-    put32(a + 24, 0x1f80);
+    wr32(a + 24, 0x1f80);
     V(&intel, x, ~0ull, a, XCR0_IMAGE_OK);
     EXPECT(xcr0_image_validate(&intel, x, ~0ull, a, 600) == XCR0_IMAGE_TOO_SHORT, "short");
 #undef V
@@ -217,22 +200,22 @@ static void test_convert(void)
     fill(a + 0x440, 64, 5);                 /* opmask */
     fill(a + 0x480, 512, 6);                /* ZMM_Hi256 */
     fill(a + 0x680, 1024, 7);               /* Hi16_ZMM */
-    put32(a + 0xa80, 0x55555554);           /* PKRU */
-    put64(a + 512, 0x2e7);
+    wr32(a + 0xa80, 0x55555554);           /* PKRU */
+    wr64(a + 512, 0x2e7);
     EXPECT(xcr0_image_convert(&intel, a, 0xa88, &amd, false, b, SZ, &n, err, sizeof(err)) == 0,
            "intel -> amd: %s", err);
     /* On Zen 4 the same state sits at 0x340/0x380/0x580, PKRU 0x980; size 0x988. */
     EXPECT(n == 0x988, "amd size 0x%zx", n);
     EXPECT(memcmp(b + 0x340, a + 0x440, 64) == 0 && memcmp(b + 0x380, a + 0x480, 512) == 0 &&
            memcmp(b + 0x580, a + 0x680, 1024) == 0 && memcmp(b + 0x980, a + 0xa80, 8) == 0 &&
-           memcmp(b, a, 512) == 0 && get64(b + 512) == 0x2e7 && get64(b + 520) == 0,
+           memcmp(b, a, 512) == 0 && rd64(b + 512) == 0x2e7 && rd64(b + 520) == 0,
            "amd bytes");
     EXPECT(xcr0_image_compare(&intel, a, 0xa88, &amd, b, n, &differ, err, sizeof(err)) == 0 &&
            differ == 0, "intel vs amd image: differ 0x%llx", (unsigned long long)differ);
     /* Compacted on AMD: 576 YMM, 832 opmask, 896 ZMM_Hi256, 1408 Hi16, 2432 PKRU, 2440 end. */
     EXPECT(xcr0_image_convert(&intel, a, 0xa88, &amd, true, c, SZ, &m, err, sizeof(err)) == 0,
            "intel -> amd compacted: %s", err);
-    EXPECT(m == 2440 && get64(c + 520) == 0x80000000000002e7ull &&
+    EXPECT(m == 2440 && rd64(c + 520) == 0x80000000000002e7ull &&
            memcmp(c + 832, a + 0x440, 64) == 0 && memcmp(c + 2432, a + 0xa80, 4) == 0,
            "compacted size %zu", m);
     /* And back: the same state. */
@@ -244,33 +227,33 @@ static void test_convert(void)
 
     /* MPX state cannot go to AMD: refused, not dropped ... */
     fill(a + 0x3c0, 64, 8);
-    put64(a + 512, 0x2ff);
+    wr64(a + 512, 0x2ff);
     EXPECT(xcr0_image_convert(&intel, a, 0xa88, &amd, false, b, SZ, &n, err, sizeof(err)) != 0 &&
            strstr(err, "bndregs"), "MPX state converted: '%s'", err);
     /* ... unless it is in its init state (nothing is lost). */
     memset(a + 0x3c0, 0, 128);
     EXPECT(xcr0_image_convert(&intel, a, 0xa88, &amd, false, b, SZ, &n, err, sizeof(err)) == 0 &&
-           get64(b + 512) == 0x2e7, "init MPX refused: %s", err);
+           rd64(b + 512) == 0x2e7, "init MPX refused: %s", err);
 
     /* Sizes must agree: Zen 2's component 9 is 64 bytes, Intel's PKRU 8. */
     EXPECT(xcr0_profile_parse(zen2, sizeof(zen2) - 1, "zen2", &z2, err, sizeof(err)) == 0, "%s",
            err);
-    put64(a + 512, 0x207);
+    wr64(a + 512, 0x207);
     EXPECT(xcr0_image_convert(&intel, a, 0xa88, &z2, false, b, SZ, &n, err, sizeof(err)) != 0,
            "PKRU into Zen 2's 64-byte component 9");
 
     /* MXCSR: compacted without SSE in XSTATE_BV means MXCSR 0x1F80 (13.8.2) ... */
     legacy_init(a);
-    put32(a + 24, 0x1fc0);
-    put64(a + 512, 0x1);
-    put64(a + 520, 0x8000000000000003ull);
+    wr32(a + 24, 0x1fc0);
+    wr64(a + 512, 0x1);
+    wr64(a + 520, 0x8000000000000003ull);
     EXPECT(xcr0_image_convert(&intel, a, 576, &intel, false, b, SZ, &n, err, sizeof(err)) == 0 &&
-           get64(b + 24) == 0x0000ffff00001f80ull, "compacted -> standard MXCSR 0x%llx",
-           (unsigned long long)get64(b + 24));
+           rd64(b + 24) == 0x0000ffff00001f80ull, "compacted -> standard MXCSR 0x%llx",
+           (unsigned long long)rd64(b + 24));
     /* ... while standard XRSTOR loads MXCSR anyway (13.8.1): keep it by marking SSE in use. */
-    put64(a + 520, 0);
+    wr64(a + 520, 0);
     EXPECT(xcr0_image_convert(&intel, a, 576, &intel, true, b, SZ, &n, err, sizeof(err)) == 0 &&
-           get64(b + 512) == 0x3 && (get64(b + 24) & 0xffffffff) == 0x1fc0,
+           rd64(b + 512) == 0x3 && (rd64(b + 24) & 0xffffffff) == 0x1fc0,
            "standard -> compacted keeps MXCSR");
     EXPECT(xcr0_image_compare(&intel, a, 576, &intel, b, n, &differ, err, sizeof(err)) == 0 &&
            differ == 0, "MXCSR conversion changed state 0x%llx", (unsigned long long)differ);
@@ -288,8 +271,8 @@ static void test_compare(void)
     memset(b, 0, SZ);
     legacy_init(a);
     legacy_init(b);
-    put64(a + 512, 0x7);
-    put64(b + 512, 0x3);
+    wr64(a + 512, 0x7);
+    wr64(b + 512, 0x3);
     EXPECT(xcr0_image_compare(&intel, a, 0x340, &intel, b, 0x340, &differ, err, sizeof(err)) == 0
            && differ == 0, "init YMM both ways: 0x%llx", (unsigned long long)differ);
     a[0x240 + 17] = 9;
@@ -297,11 +280,11 @@ static void test_compare(void)
            && differ == 0x4, "YMM byte: 0x%llx", (unsigned long long)differ);
     /* x87 outside XSTATE_BV is init even if the bytes say otherwise. */
     a[0x240 + 17] = 0;
-    put64(a + 512, 0x6);
+    wr64(a + 512, 0x6);
     a[40] = 1;
     EXPECT(xcr0_image_compare(&intel, a, 0x340, &intel, b, 0x340, &differ, err, sizeof(err)) == 0
            && differ == 0, "x87 ignored outside XSTATE_BV: 0x%llx", (unsigned long long)differ);
-    put64(a + 512, 0x7);
+    wr64(a + 512, 0x7);
     EXPECT(xcr0_image_compare(&intel, a, 0x340, &intel, b, 0x340, &differ, err, sizeof(err)) == 0
            && differ == 0x1, "x87 ST0: 0x%llx", (unsigned long long)differ);
     EXPECT(xcr0_image_compare(&intel, a, 100, &intel, b, 0x340, &differ, err, sizeof(err)) != 0,
@@ -324,7 +307,7 @@ static void test_tool_roundtrip(void)
     memset(a, 0, SZ);
     legacy_init(a);
     fill(a + 0x440, 64, 5);                 /* opmask k0-k7 at Intel's 0x440 */
-    put64(a + 512, 0xe7);
+    wr64(a + 512, 0xe7);
     f = fopen(in, "wb");
     fwrite(a, 1, 0xa88, f);
     fclose(f);

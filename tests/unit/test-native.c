@@ -32,18 +32,6 @@ static uint8_t *saved, *src, *bufa, *bufb, *img;
 static uint64_t host_xcr0, usable;      /* usable: XCR0 minus XFD components we may not touch */
 static struct xcr0_profile host;
 
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static void wr64(uint8_t *p, uint64_t v)
-{
-    memcpy(p, &v, 8);
-}
-
 static uint64_t xgetbv(uint32_t ecx)
 {
     uint32_t lo, hi;

@@ -9,8 +9,10 @@
 #define TESTS_UNIT_UNIT_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int unit_failed_total;
 static int unit_failed_here;
@@ -75,6 +77,24 @@ static inline void unit_end(const char *name)
         printf("PASS unit/%s\n", name);
     }
     fflush(stdout);
+}
+
+/* Little-endian fields of XSAVE images (the tests run on x86 hosts or read x86 data). */
+static inline uint64_t rd64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline void wr64(uint8_t *p, uint64_t v)
+{
+    memcpy(p, &v, 8);
+}
+
+static inline void wr32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
 }
 
 #define RUN(fn) unit_run(#fn, fn)
