@@ -17,6 +17,7 @@
 /* The profile is per process, like the CPU it describes; vCPUs differ only in XCR0/XINUSE. */
 static struct xcr0_profile machine_profile;
 static bool profile_chosen;  /* by -xsave-layout */
+static bool profile_generic = true; /* a built-in vendor layout, not a real CPU's dump */
 static bool profile_active;  /* x86_xcr0_init_cpu() found XSAVE and set the model up */
 static uint64_t machine_xcr0; /* what the first vCPU started with */
 /* The process may use AMX TILEDATA (ARCH_REQ_XCOMP_PERM); until then XFD traps its use. */
@@ -45,6 +46,7 @@ int x86_xcr0_choose_profile(const char *spec, char *err, size_t errlen)
         return -1;
     }
     profile_chosen = true;
+    profile_generic = !strcmp(spec, "intel") || !strcmp(spec, "amd");
     return 0;
 }
 
@@ -88,10 +90,25 @@ int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t 
     }
     profile_active = true;
 
+    if (profile_generic) {
+        /*
+         * A built-in layout says where components live, not which ones the CPU has: enumerate
+         * those of the CPU model (upstream's x86_cpu_enable_xsave_components() put them in
+         * FEAT_XSAVE_XCR0_*), plus what -xcr0 asks for. A real CPU without AVX-512 or MPX
+         * reports no sub-leaves for them, and programs notice: glibc sizes its XSAVEC buffer
+         * from every sub-leaf, enabled in XCR0 or not (sysdeps/x86/cpu-features.c).
+         */
+        uint64_t model = (uint64_t)env->features[FEAT_XSAVE_XCR0_HI] << 32 |
+                         env->features[FEAT_XSAVE_XCR0_LO];
+        machine_profile.supported &= model | XCR0_MASK_LEGACY | (xcr0 ? *xcr0 : 0);
+    }
+
     /* What the profile's CPU enumerates in CPUID.(0xD,0) EDX:EAX and (0xD,1). */
     env->features[FEAT_XSAVE_XCR0_LO] = (uint32_t)machine_profile.supported;
     env->features[FEAT_XSAVE_XCR0_HI] = (uint32_t)(machine_profile.supported >> 32);
-    env->features[FEAT_XSAVE] = machine_profile.xsave_features & IMPLEMENTED_XSAVE_FEATURES;
+    /* ... less what the user switched off in -cpu (",-xsavec" models a CPU without it). */
+    env->features[FEAT_XSAVE] = machine_profile.xsave_features & IMPLEMENTED_XSAVE_FEATURES &
+                                ~(env->user_features[FEAT_XSAVE] & ~env->features[FEAT_XSAVE]);
 
     if (xcr0) {
         value = *xcr0;
@@ -132,8 +149,11 @@ bool x86_xcr0_cpuid_leaf_d(CPUX86State *env, uint32_t count, uint32_t *eax, uint
     }
     xcr0_cpuid_leaf_d(&machine_profile, env->xcr0, count, &r);
     if (count == 1) {
-        /* Report only what this emulator executes; the rest of the sub-leaf is the profile's. */
-        r.eax &= IMPLEMENTED_XSAVE_FEATURES;
+        /*
+         * Report only what this emulator executes and the model has (x86_xcr0_init_cpu); the
+         * rest of the sub-leaf is the profile's.
+         */
+        r.eax &= env->features[FEAT_XSAVE];
         if (!(r.eax & (XCR0_FEATURE_XSAVEC | XCR0_FEATURE_XSAVES))) {
             r.ebx = 0; /* as on CPUs without compaction (Sandy Bridge, AMD family 15h) */
         }
