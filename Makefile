@@ -5,6 +5,7 @@
 #   make check         build, then run every test (tests/run)
 #   make check-oracle  only the reference oracle: the real Linux kernel in a VM judges the emulator
 #   make bench         benchmarks: native vs upstream vs ours (bench/run; not part of check)
+#   make bench-callgrind  host instructions per XSAVE, signal, PLT call, MiB: ours vs upstream
 #   make fuzz          libFuzzer targets of libxcr0 under ASan/UBSan, 60 s each (FUZZ_SECONDS)
 #   make baseline      build unpatched upstream (same version and flags) in build/upstream/
 #   make export-patches  turn the commits in build/qemu-src back into patches/
@@ -16,7 +17,7 @@ BINDIR ?= $(PREFIX)/bin
 NINJA ?= ninja
 B := build
 
-.PHONY: all demo check check-oracle fuzz bench baseline install clean distclean \
+.PHONY: all demo check check-oracle fuzz bench bench-callgrind baseline install clean distclean \
         export-patches reset-tree tree
 
 all: $(B)/qemu-x86_64 $(B)/xcr0
@@ -54,6 +55,9 @@ fuzz:
 
 bench: all
 	bench/run $(BENCH_ARGS)
+
+bench-callgrind: all
+	bench/callgrind
 
 baseline: $(B)/upstream/qemu-x86_64
 
