@@ -4,6 +4,8 @@
 #   make demo          build, then show a program observing different XCR0 values
 #   make check         build, then run every test (tests/run)
 #   make check-oracle  only the reference oracle: the real Linux kernel in a VM judges the emulator
+#   make cross-aarch64 cross build for aarch64 Linux: build/aarch64/qemu-x86_64 and build/aarch64/xcr0
+#   make check-aarch64 run the aarch64 build under qemu-aarch64 and compare it with the x86-64 build
 #   make bench         benchmarks: native vs upstream vs ours (bench/run; not part of check)
 #   make bench-callgrind  host instructions per XSAVE, signal, PLT call, MiB: ours vs upstream
 #   make fuzz          libFuzzer targets of libxcr0 under ASan/UBSan, 60 s each (FUZZ_SECONDS)
@@ -18,7 +20,7 @@ NINJA ?= ninja
 B := build
 
 .PHONY: all demo check check-oracle fuzz bench bench-callgrind baseline install clean distclean \
-        export-patches reset-tree tree
+        export-patches reset-tree tree cross-aarch64 check-aarch64
 
 all: $(B)/qemu-x86_64 $(B)/xcr0
 
@@ -50,6 +52,14 @@ check: all
 check-oracle: all
 	@tests/run 'oracle/*'
 
+# The aarch64 build shares build/qemu-src (patches and our files) with the native one.
+cross-aarch64: tree
+	@scripts/cross-aarch64
+
+check-aarch64: all cross-aarch64
+	@scripts/cross-aarch64 runner
+	@tests/check-aarch64
+
 fuzz:
 	tests/fuzz/run-fuzz.sh
 
@@ -79,6 +89,8 @@ install: all
 clean:
 	-test -d $(B)/qemu-build && $(NINJA) -C $(B)/qemu-build clean >/dev/null
 	-test -d $(B)/xcr0-build && $(NINJA) -C $(B)/xcr0-build clean >/dev/null
+	-test -d $(B)/aarch64/qemu-build && $(NINJA) -C $(B)/aarch64/qemu-build clean >/dev/null
+	-test -d $(B)/aarch64/xcr0-build && $(NINJA) -C $(B)/aarch64/xcr0-build clean >/dev/null
 	rm -rf $(B)/tests $(B)/qemu-x86_64 $(B)/xcr0
 
 distclean:

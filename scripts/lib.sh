@@ -60,6 +60,18 @@ EOF
     /usr/bin/python3 -c 'import mesonbuild' 2>/dev/null
 }
 
+# Debian 12 only: the one sources file we add, enabling bookworm-backports at its default priority
+# 100 (nothing comes from it unless named) on the mirror apt already uses. $1 says what for.
+enable_bookworm_backports() {
+    local list=/etc/apt/sources.list.d/qemu-xcr0-bookworm-backports.sources mirror
+    apt-get indextargets --format '$(RELEASE)' 2>/dev/null | grep -qx bookworm-backports && return 0
+    mirror=$(debian_mirror)
+    msg "enabling bookworm-backports ($list) for $1"
+    printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+        "$mirror" | as_root tee "$list" >/dev/null
+    as_root apt-get update -qq || die "apt-get update failed"
+}
+
 # Install what the build needs and is missing. The only change to the apt configuration is, on
 # Debian 12, one sources file enabling bookworm-backports (default priority 100: nothing is taken
 # from it unless asked for by name), used for meson and python3-pycotap.
@@ -87,15 +99,7 @@ install_deps() {
         local codename
         codename=$(debian_codename)
         if [ "$codename" = bookworm ]; then
-            local list=/etc/apt/sources.list.d/qemu-xcr0-bookworm-backports.sources
-            if ! apt-get indextargets --format '$(RELEASE)' 2>/dev/null | grep -qx bookworm-backports; then
-                local mirror
-                mirror=$(debian_mirror)
-                msg "enabling bookworm-backports ($list) for meson >= 1.5"
-                printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-                    "$mirror" | as_root tee "$list" >/dev/null
-                as_root apt-get update -qq || die "apt-get update failed"
-            fi
+            enable_bookworm_backports "meson >= 1.5"
             as_root apt-get install -y -qq --no-install-recommends -t bookworm-backports meson python3-pycotap >/dev/null ||
                 die "cannot install meson from bookworm-backports"
         else
@@ -104,6 +108,60 @@ install_deps() {
         fi
         meson_ok || die "meson >= 1.5 (importable by /usr/bin/python3) is required; found $(meson --version 2>/dev/null || echo none)"
     fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# aarch64 hosts (make cross-aarch64, make check-aarch64): Debian's cross toolchain, the arm64
+# development packages QEMU links statically (glib, its pcre2, zlib), and Debian's qemu-user to
+# run the result. The arm64 packages come from the archive apt already uses: the one change to
+# the system is dpkg's foreign architecture arm64 (no sources file is written).
+AARCH64_TRIPLET=aarch64-linux-gnu
+AARCH64_DEV_PKGS=(libglib2.0-dev:arm64 libpcre2-dev:arm64 zlib1g-dev:arm64)
+
+pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+install_cross_aarch64_deps() {
+    local pkgs=() p
+    for p in crossbuild-essential-arm64 "${AARCH64_DEV_PKGS[@]}"; do
+        pkg_installed "$p" || pkgs+=("$p")
+    done
+    [ ${#pkgs[@]} -eq 0 ] && return 0
+    export DEBIAN_FRONTEND=noninteractive
+    if [ "$(dpkg --print-architecture)" != arm64 ] &&
+       ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        msg "adding dpkg architecture arm64 (for the arm64 development packages)"
+        as_root dpkg --add-architecture arm64 || die "dpkg --add-architecture arm64 failed"
+    fi
+    msg "installing missing packages: ${pkgs[*]}"
+    as_root apt-get update -qq || die "apt-get update failed"
+    as_root apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null ||
+        die "apt-get install ${pkgs[*]} failed"
+}
+
+# Debian's user-mode emulator for aarch64 programs (qemu-aarch64), to run the cross build here.
+# Version 10.0 or newer: bookworm's 7.2 aborts in the child when the emulator it runs forks
+# ("qemu_plugin_vcpu_init_hook: assertion failed"), so on Debian 12 it comes from
+# bookworm-backports (10.0.x), as meson does.
+qemu_user_ok() {
+    local v
+    v=$(qemu-aarch64 --version 2>/dev/null | sed -n '1s/^qemu-aarch64 version \([0-9]*\)\..*/\1/p')
+    [ -n "$v" ] && [ "$v" -ge 10 ]
+}
+
+install_qemu_user() {
+    qemu_user_ok && return 0
+    export DEBIAN_FRONTEND=noninteractive
+    msg "installing qemu-user >= 10.0 (for qemu-aarch64; found: $(qemu-aarch64 --version 2>/dev/null | head -n 1 || true))"
+    if [ "$(debian_codename)" = bookworm ]; then
+        enable_bookworm_backports "qemu-user >= 10.0"
+        as_root apt-get install -y -qq --no-install-recommends -t bookworm-backports qemu-user >/dev/null ||
+            die "cannot install qemu-user from bookworm-backports"
+    else
+        as_root apt-get update -qq || die "apt-get update failed"
+        as_root apt-get install -y -qq --no-install-recommends qemu-user >/dev/null ||
+            die "apt-get install qemu-user failed"
+    fi
+    qemu_user_ok || die "qemu-aarch64 >= 10.0 is required; found $(qemu-aarch64 --version 2>/dev/null | head -n 1 || echo none)"
 }
 
 # Private apt state for trixie's source index: the system's sources and lists stay untouched.

@@ -65,7 +65,8 @@ int xcr0_host_xinuse(uint64_t *xinuse, char *err, size_t errlen)
 int xcr0_host_xcr0(uint64_t *xcr0, char *err, size_t errlen)
 {
     (void)xcr0;
-    snprintf(err, errlen, "'host' needs an x86 host; name a value (such as 0x7) instead");
+    snprintf(err, errlen, "'host' reads this machine's XCR0, which only x86 hosts have; "
+             "name a value instead (such as 0x7 or x87,sse,avx)");
     return -1;
 }
 

@@ -457,6 +457,7 @@ int xcr0_profile_load(const char *path, struct xcr0_profile *p, char *err, size_
     return ret;
 }
 
+#if defined(__x86_64__) || defined(__i386__)
 int xcr0_profile_host(struct xcr0_profile *p, char *err, size_t errlen)
 {
     struct leaf_d *d;
@@ -495,6 +496,15 @@ int xcr0_profile_host(struct xcr0_profile *p, char *err, size_t errlen)
     }
     return ret;
 }
+#else
+int xcr0_profile_host(struct xcr0_profile *p, char *err, size_t errlen)
+{
+    (void)p;
+    snprintf(err, errlen, "'host' reads this machine's CPUID leaf 0xd, which only x86 hosts "
+             "have; name a profile instead (intel, amd, or a CPUID dump file)");
+    return -1;
+}
+#endif
 
 int xcr0_profile_open(const char *spec, struct xcr0_profile *p, char *err, size_t errlen)
 {

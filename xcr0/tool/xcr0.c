@@ -463,6 +463,10 @@ static int cmd_host(int argc, char **argv)
     char err[512], names[512];
 
     parse_opts("host", argc, argv, 0, 0, &o);
+#if !defined(__x86_64__) && !defined(__i386__)
+    fail("host: this machine is not x86 and has no XCR0 or CPUID leaf 0xd; name a value or a "
+         "profile instead (xcr0 cpuid --profile intel|amd|FILE --xcr0 MASK)");
+#endif
     if (xcr0_profile_host(&p, err, sizeof(err)) != 0) {
         fail("host: %s", err);
     }
