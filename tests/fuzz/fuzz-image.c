@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const names[] = { "intel", "amd" };
     /* Dump-file profiles with their quirks: no XSAVEC (Sandy Bridge-E), a 64-byte component 9
-     * (Zen 2), LWP at bit 62 (family 15h). Rows from shared/cpuid. */
+     * (Zen 2), LWP at bit 62 (family 15h). Rows from tests/data/cpuid. */
     static const char *const dumps[] = {
         "0000000d 00000000 00000007 00000340 00000340 00000000\n"
         "0000000d 00000001 00000001 00000000 00000000 00000000\n"

@@ -3,7 +3,7 @@
 # FUZZ_SECONDS (default 60). Not part of `make check`; `make fuzz` runs this.
 #   FUZZ_BUILD   build/output directory (default: build/fuzz under the repository)
 #   CLANG        the compiler (default: clang)
-#   XCR0_CPUID_DIR  seed corpus of CPUID dumps (default: <repo>/../shared/cpuid)
+#   XCR0_CPUID_DIR  seed corpus of CPUID dumps (default: <repo>/tests/data/cpuid)
 # Exit status: 0 if every target ran clean, 1 otherwise.
 set -eu
 
@@ -11,7 +11,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${FUZZ_BUILD:-$top/build/fuzz}
 secs=${FUZZ_SECONDS:-60}
 cc=${CLANG:-clang}
-dumps=${XCR0_CPUID_DIR:-$top/../shared/cpuid}
+dumps=${XCR0_CPUID_DIR:-$top/tests/data/cpuid}
 
 command -v "$cc" >/dev/null 2>&1 || { echo "run-fuzz: $cc not found (install clang)" >&2; exit 1; }
 mkdir -p "$out"

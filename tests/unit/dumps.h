@@ -24,12 +24,12 @@ struct dump {
     int ncomments;
 };
 
-/* XCR0_CPUID_DIR, else <repo top>/../shared/cpuid. */
+/* XCR0_CPUID_DIR, else <repo top>/tests/data/cpuid. */
 static inline const char *dump_dir(void)
 {
     const char *d = getenv("XCR0_CPUID_DIR");
 
-    return d && *d ? d : XCR0_REPO_TOP "/../shared/cpuid";
+    return d && *d ? d : XCR0_REPO_TOP "/tests/data/cpuid";
 }
 
 static inline int dump_read(const char *path, struct dump *d)

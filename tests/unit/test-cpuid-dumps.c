@@ -1,5 +1,5 @@
 /*
- * Acceptance: for every real CPU dump in the shared CPUID folder that has raw leaf 0xD rows,
+ * Acceptance: for every real CPU dump in tests/data/cpuid that has raw leaf 0xD rows,
  * `xcr0 cpuid --profile FILE` reproduces the dump. The expectations are the dump's own rows
  * (read by the test's parser), with the one rule the SDM gives for sub-leaf 0 EBX: with every
  * supported component enabled it equals ECX (vol. 2A CPUID 0DH). A new dump added to the folder
