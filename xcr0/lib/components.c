@@ -58,7 +58,8 @@ static const struct xcr0_component components[] = {
  * amd: Zen 4 (EPYC 9004), 0xD.0 EAX 0x2e7, 0xD.1 EAX 0xf, IA32_XSS CET_U|CET_S, which Linux
  *   enables on Zen 3 and later (that is why a user program reads 0xD.1 EBX = 0x9a8 at XCR0 0xe7
  *   on this project's reference host, see shared/cpuid/this-host-amd-epyc.txt).
- * MXCSR_MASK 0xffff: every bit below 16 is writable (DAZ supported) on all CPUs modelled.
+ * MXCSR_MASK 0xffff: every bit below 16 is writable (DAZ supported) on all CPUs modelled; AMD adds
+ *   bit 17 (MM), see vendor.c.
  */
 static const struct {
     const char *name;
@@ -87,7 +88,9 @@ int xcr0_profile_builtin(const char *name, struct xcr0_profile *p)
         p->xss = builtins[b].xss;
         p->xcr0 = builtins[b].supported & ~xcr0_supervisor_mask();
         p->xsave_features = builtins[b].xsave_features;
-        p->mxcsr_mask = 0xffff;
+        xcr0_vendor_rules_for(p->vendor, &p->rules, p->rules_name);
+        /* Zen 4 has MisAlignSse (CPUID 0x80000001 ECX[7]), hence MXCSR bit 17 (MM). */
+        p->mxcsr_mask = p->rules.xinuse == XCR0_XINUSE_BY_VALUE ? 0x2ffff : 0xffff;
         have = p->supported | p->xss_supported;
         for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
             const struct xcr0_component *c = &components[i];

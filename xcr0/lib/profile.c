@@ -21,6 +21,12 @@ struct leaf_d {
     unsigned line[64];      /* 0: the row is absent (reads as zero) */
     struct xcr0_cpuid_regs leaf0;
     bool have_leaf0;
+    struct xcr0_cpuid_regs ext1;    /* leaf 0x80000001 (ECX[7]: AMD's MisAlignSse) */
+    bool have_ext1;
+    uint32_t mxcsr_mask;            /* measured (host FXSAVE), or 0: derive from the vendor */
+    char vendor_line[13];           /* a dump's "# vendor:" line, "" if none */
+    char rules_text[256];           /* a dump's "# rules:" line, "" if none */
+    unsigned rules_line;
     unsigned last_line;
 };
 
@@ -130,11 +136,24 @@ static int profile_from_rows(struct leaf_d *d, const char *name, uint64_t xcr0,
 
     memset(p, 0, sizeof(*p));
     snprintf(p->name, sizeof(p->name), "%s", name);
-    if (d->have_leaf0) {
+    if (d->vendor_line[0]) {
+        snprintf(p->vendor, sizeof(p->vendor), "%s", d->vendor_line);
+    } else if (d->have_leaf0) {
         memcpy(p->vendor, &d->leaf0.ebx, 4);
         memcpy(p->vendor + 4, &d->leaf0.edx, 4);
         memcpy(p->vendor + 8, &d->leaf0.ecx, 4);
         p->vendor[12] = '\0';
+    }
+    /* The vendor's rules (vendor.c). MXCSR_MASK: AMD adds bit 17 (MM, misaligned SSE) where
+     * CPUID 0x80000001 ECX[7] (MisAlignSse) says so; every Zen part does, so a dump without
+     * that row gets it too (an inference). A host measures it with FXSAVE instead. */
+    xcr0_vendor_rules_for(p->vendor, &p->rules, p->rules_name);
+    p->mxcsr_mask = 0xffff;
+    if (p->rules.xinuse == XCR0_XINUSE_BY_VALUE && (!d->have_ext1 || (d->ext1.ecx & 0x80))) {
+        p->mxcsr_mask = 0x2ffff;
+    }
+    if (d->mxcsr_mask) {
+        p->mxcsr_mask = d->mxcsr_mask;
     }
     if (l0 == 0) {
         snprintf(err, errlen, "line %u: no leaf 0xd sub-leaf 0 row (0000000d 00000000 ...)",
@@ -144,7 +163,6 @@ static int profile_from_rows(struct leaf_d *d, const char *name, uint64_t xcr0,
     p->supported = (uint64_t)s0->edx << 32 | s0->eax;
     p->xss_supported = (uint64_t)s1->edx << 32 | s1->ecx;
     p->xsave_features = s1->eax;
-    p->mxcsr_mask = 0xffff;
     user = p->supported;
     /* SDM vol. 2A CPUID 0DH: bits 0 and 1 of sub-leaf 0 EAX are always 1. */
     if ((p->supported & XCR0_MASK_LEGACY) != XCR0_MASK_LEGACY) {
@@ -332,6 +350,51 @@ static int parse_row(const char *s, size_t n, uint32_t w[6])
     return i == n ? 0 : -1;
 }
 
+/*
+ * Header comments the profile reads: "# vendor: AuthenticAMD" (the CPUID.0 string, for dumps
+ * without a leaf 0 row; it wins over one) and "# rules: ..." (xcr0_vendor_rules_apply).
+ */
+static void comment_line(struct leaf_d *d, const char *s, size_t n, unsigned line)
+{
+    static const char vendor_key[] = "vendor:", rules_key[] = "rules:";
+    size_t k = 0;
+
+    while (k < n && (s[k] == ' ' || s[k] == '\t')) {
+        k++;
+    }
+    s += k;
+    n -= k;
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) {
+        n--;
+    }
+    if (n > sizeof(vendor_key) - 1 && memcmp(s, vendor_key, sizeof(vendor_key) - 1) == 0) {
+        s += sizeof(vendor_key) - 1;
+        n -= sizeof(vendor_key) - 1;
+        while (n > 0 && (*s == ' ' || *s == '\t')) {
+            s++;
+            n--;
+        }
+        /* A vendor string is 12 characters; a longer word is a description, not one. */
+        if (n > 0 && n < sizeof(d->vendor_line) && !memchr(s, ' ', n)) {
+            memcpy(d->vendor_line, s, n);
+            d->vendor_line[n] = '\0';
+        }
+    } else if (n >= sizeof(rules_key) - 1 && memcmp(s, rules_key, sizeof(rules_key) - 1) == 0) {
+        s += sizeof(rules_key) - 1;
+        n -= sizeof(rules_key) - 1;
+        if (n >= sizeof(d->rules_text)) {
+            n = sizeof(d->rules_text) - 1; /* then the last word is cut and refused */
+        }
+        memcpy(d->rules_text, s, n);
+        d->rules_text[n] = '\0';
+        if (d->rules_text[0] == '\0') {
+            d->rules_text[0] = ' ';
+            d->rules_text[1] = '\0';
+        }
+        d->rules_line = line;
+    }
+}
+
 int xcr0_profile_parse(const char *text, size_t len, const char *name, struct xcr0_profile *p,
                        char *err, size_t errlen)
 {
@@ -361,7 +424,11 @@ int xcr0_profile_parse(const char *text, size_t len, const char *name, struct xc
         while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r')) {
             k++;
         }
-        if (k == n || s[k] == '#') {
+        if (k < n && s[k] == '#') {
+            comment_line(d, s + k + 1, n - k - 1, line);
+            continue;
+        }
+        if (k == n) {
             continue;
         }
         if (parse_row(s, n, w) != 0) {
@@ -376,6 +443,9 @@ int xcr0_profile_parse(const char *text, size_t len, const char *name, struct xc
             }
             d->have_leaf0 = true;
             d->leaf0 = (struct xcr0_cpuid_regs){ w[2], w[3], w[4], w[5] };
+        } else if (w[0] == 0x80000001u && w[1] == 0) {
+            d->have_ext1 = true;
+            d->ext1 = (struct xcr0_cpuid_regs){ w[2], w[3], w[4], w[5] };
         } else if (w[0] == 0xd) {
             if (w[1] >= 64) {
                 snprintf(err, errlen, "line %u: leaf 0xd sub-leaf 0x%x names no state component "
@@ -393,6 +463,14 @@ int xcr0_profile_parse(const char *text, size_t len, const char *name, struct xc
     }
     d->last_line = line;
     ret = profile_from_rows(d, name, UINT64_MAX, p, err, errlen);
+    if (ret == 0 && d->rules_text[0]) {
+        char why[384];
+
+        if (xcr0_vendor_rules_apply(p, d->rules_text, why, sizeof(why)) != 0) {
+            snprintf(err, errlen, "line %u: %s", d->rules_line, why);
+            ret = -1;
+        }
+    }
 out:
     free(d);
     return ret;
@@ -477,6 +555,10 @@ int xcr0_profile_host(struct xcr0_profile *p, char *err, size_t errlen)
         return -1;
     }
     d->have_leaf0 = true;
+    if (xcr0_host_mxcsr_mask(&d->mxcsr_mask, err, errlen) != 0) {
+        free(d);
+        return -1;
+    }
     /* "Line" numbers for host errors are sub-leaf + 1 (there is no file). */
     for (uint32_t sub = 0; sub < 64; sub++) {
         if (xcr0_host_cpuid(0xd, sub, &d->sub[sub], err, errlen) != 0) {

@@ -26,7 +26,7 @@
 
 static const char usage_text[] =
     "Usage: xcr0 COMMAND [ARGS]   (xcr0 COMMAND --help for details)\n"
-    "  describe MASK                       the state components in MASK, one per line\n"
+    "  describe [MASK] [--profile P]       the state components in MASK; P's vendor rules\n"
     "  check MASK [--profile P]            exit 0 if MASK is a legal XCR0, else name the rule\n"
     "  layout MASK [--profile P] [--compacted] [--xss]\n"
     "                                      offsets, sizes, alignment and holes\n"
@@ -42,8 +42,11 @@ static const char usage_text[] =
 static const struct {
     const char *cmd, *help;
 } helps[] = {
-    { "describe", "Usage: xcr0 describe MASK\n"
-      "List the state components in MASK: number, name, size, user/supervisor, description.\n" },
+    { "describe", "Usage: xcr0 describe [MASK] [--profile P]\n"
+      "List the state components in MASK: number, name, size, user/supervisor, description.\n"
+      "With --profile, first the profile's vendor and the vendor rules its XSAVE behaviour\n"
+      "follows (XINUSE, x87 pointers, FCW and MXCSR masks, XSAVES, XSAVEOPT), in the syntax of\n"
+      "a CPUID dump's '# rules:' line.\n" },
     { "check", "Usage: xcr0 check MASK [--profile P | --supported MASK]\n"
       "Exit 0 if MASK is a legal XCR0 value for the profile (default: the architectural rules\n"
       "only), otherwise print the broken rule on one line and exit 1.\n" },
@@ -115,6 +118,7 @@ struct opts {
 enum {
     O_PROFILE = 1, O_PROFILE_B = 2, O_FROM = 4, O_TO = 8, O_XCR0 = 16, O_SUPPORTED = 32,
     O_COMPACTED = 64, O_XSS = 128,
+    O_FEWER_ARGS = 256, /* npos is a maximum, not an exact count */
 };
 
 static void parse_opts(const char *cmd, int argc, char **argv, unsigned allowed, unsigned npos,
@@ -186,7 +190,7 @@ static void parse_opts(const char *cmd, int argc, char **argv, unsigned allowed,
         }
         o->pos[o->npos++] = a;
     }
-    if (o->npos != npos) {
+    if (o->npos != npos && !((allowed & O_FEWER_ARGS) && o->npos < npos)) {
         fail("%s: expected %u argument%s, got %u (see xcr0 %s --help)", cmd, npos,
              npos == 1 ? "" : "s", o->npos, cmd);
     }
@@ -208,7 +212,24 @@ static int cmd_describe(int argc, char **argv)
     struct opts o;
     uint64_t mask;
 
-    parse_opts("describe", argc, argv, 0, 1, &o);
+    parse_opts("describe", argc, argv, O_PROFILE | O_FEWER_ARGS, 1, &o);
+    if (o.profile) {
+        struct xcr0_profile p;
+        char rules[1024];
+
+        profile_arg(o.profile, &p);
+        xcr0_vendor_rules_format(&p, rules, sizeof(rules));
+        printf("profile            %s\n", p.name);
+        printf("vendor             %s\n", p.vendor[0] ? p.vendor : "(unknown)");
+        printf("supported          0x%llx\n", (unsigned long long)p.supported);
+        fputs(rules, stdout);
+        if (o.npos == 0) {
+            return 0;
+        }
+        printf("\n");
+    } else if (o.npos == 0) {
+        fail("describe: expected a MASK, or --profile P (see xcr0 describe --help)");
+    }
     mask = mask_arg(o.pos[0]);
     for (unsigned nr = 0; nr < 64; nr++) {
         const struct xcr0_component *c = xcr0_component(nr);

@@ -155,6 +155,62 @@ bool xcr0_component_is_init(unsigned nr, const void *data, size_t len);
  */
 #define XCR0_NAME_MAX 128
 
+struct xcr0_profile;
+
+/*
+ * Vendor rules: what the silicon does where the SDM leaves room or the vendors differ, measured
+ * on each vendor's parts (README "Vendors"; AMD: family 0x1a model 2; Intel: the AVX-512 hosts
+ * this project was first developed on). A profile carries one set, chosen by its vendor; a
+ * CPUID dump may name another set or change single rules with a "# rules:" line.
+ */
+enum xcr0_xinuse_rule {
+    /* Intel: a component is in use once an instruction writes it, whatever the value; XRSTOR
+     * puts a component it loads in use; LDMXCSR puts SSE in use; only XRSTOR's init,
+     * VZEROUPPER and VZEROALL clear. */
+    XCR0_XINUSE_BY_WRITE,
+    /* AMD: tracked per register and judged by value where a value is loaded: zeroing idioms,
+     * VEX.128/256 writes (for the parts above them) and XRSTOR/FXRSTOR of zero leave a part
+     * initial; MXCSR counts by value; x87 by value plus a hidden flag that register loads set
+     * and FNINIT, FNCLEX, FLDENV, FRSTOR, FXRSTOR and XRSTOR clear. */
+    XCR0_XINUSE_BY_VALUE,
+};
+
+enum xcr0_x87_pointer_rule {
+    XCR0_X87_POINTERS_ALWAYS,   /* Intel: FXSAVE and XSAVE* store FOP, FIP and FDP */
+    XCR0_X87_POINTERS_IF_ES,    /* AMD: only while FSW.ES = 1; zeros otherwise */
+};
+
+struct xcr0_vendor_rules {
+    enum xcr0_xinuse_rule xinuse;
+    enum xcr0_x87_pointer_rule x87_pointers;
+    uint8_t fip_bits;       /* FIP as XRSTOR/FXRSTOR64 load it: low bits kept, the top one
+                             * sign-extended (Intel 48, AMD 57) */
+    uint8_t fdp_bits;       /* FDP likewise (Intel 64, AMD 57) */
+    uint16_t fcw_keep;      /* FCW as loaded: (value & fcw_keep) | fcw_set */
+    uint16_t fcw_set;
+    bool xsaves_gp;         /* XSAVES/XRSTORS raise #GP at CPL 3 even where CPUID hides
+                             * them (a hypervisor's CPUID; the silicon has them) */
+    bool xsaveopt_modified; /* XSAVEOPT's modified optimisation (SDM 13.9) */
+};
+
+#define XCR0_RULES_NAME_MAX 16
+
+/* The named rule sets ("intel", "amd"); -1 for another name. */
+int xcr0_vendor_rules_named(const char *name, struct xcr0_vendor_rules *r);
+/* The rule set of a CPUID.0 vendor string; unknown vendors get Intel's (upstream QEMU's
+ * behaviour). Writes the set's name to name. */
+void xcr0_vendor_rules_for(const char *vendor, struct xcr0_vendor_rules *r,
+                           char name[XCR0_RULES_NAME_MAX]);
+/*
+ * Apply a "# rules:" line's text to p: an optional set name first ("intel", "amd"), then
+ * key=value changes (xinuse=write|value, x87-pointers=always|if-es, fip-bits=N, fdp-bits=N,
+ * fcw=KEEP/SET, xsaves=gp|cpuid, xsaveopt-modified=yes|no, mxcsr-mask=MASK). Returns 0, or -1
+ * with one line naming the bad word and what is allowed.
+ */
+int xcr0_vendor_rules_apply(struct xcr0_profile *p, const char *text, char *err, size_t errlen);
+/* One "key=value" line per rule, as the "# rules:" syntax writes them. */
+void xcr0_vendor_rules_format(const struct xcr0_profile *p, char *buf, size_t len);
+
 struct xcr0_profile_component {
     uint32_t size;     /* CPUID.(0xD,i).EAX; 0: the profile has no component i */
     uint32_t offset;   /* CPUID.(0xD,i).EBX: standard-format offset (0 for supervisor) */
@@ -171,7 +227,10 @@ struct xcr0_profile {
     uint64_t xss;               /* IA32_XSS as the OS enabled it (see xcr0_profile_parse) */
     uint64_t xcr0;              /* XCR0 the profile was recorded with (built-ins: all user bits) */
     uint32_t xsave_features;    /* CPUID.(0xD,1).EAX: XSAVEOPT, XSAVEC, XGETBV1, XSAVES, XFD */
-    uint32_t mxcsr_mask;        /* MXCSR bits XRSTOR accepts (FXSAVE's MXCSR_MASK) */
+    uint32_t mxcsr_mask;        /* MXCSR bits LDMXCSR, FXRSTOR and XRSTOR accept (FXSAVE's
+                                 * MXCSR_MASK): 0xffff, AMD 0x2ffff with MisAlignSse */
+    char rules_name[XCR0_RULES_NAME_MAX]; /* "intel", "amd", or "custom" after "# rules:" */
+    struct xcr0_vendor_rules rules;
     bool xss_ambiguous;         /* more than one IA32_XSS explains 0xD.1 EBX; the smallest won */
     struct xcr0_profile_component comp[64];
 };
@@ -342,6 +401,8 @@ int xcr0_image_compare(const struct xcr0_profile *pa, const void *a, size_t alen
  */
 /* XGETBV(1) = XCR0 & XINUSE; needs CPUID.(0xD,1).EAX[2]. */
 int xcr0_host_xinuse(uint64_t *xinuse, char *err, size_t errlen);
+/* MXCSR_MASK as this CPU's FXSAVE stores it (0xffff if it stores 0, SDM 11.6.6). */
+int xcr0_host_mxcsr_mask(uint32_t *mask, char *err, size_t errlen);
 /* CPUID leaf/sub-leaf. */
 int xcr0_host_cpuid(uint32_t leaf, uint32_t subleaf, struct xcr0_cpuid_regs *r, char *err,
                     size_t errlen);
