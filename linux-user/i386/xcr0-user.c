@@ -361,10 +361,9 @@ bool xcr0_sig_restore(CPUX86State *env, void *buf, uint32_t buflen)
 
     if (fx_only) {
         /* FXRSTOR faults on reserved MXCSR bits. */
-        if (ldl_le_p(b + XCR0_MXCSR_OFFSET) & ~x86_xcr0_profile()->mxcsr_mask) {
+        if (!x86_xcr0_fxrstor_host(env, b)) {
             return false;
         }
-        x86_xcr0_fxrstor_host(env, b);
         restore = XCR0_MASK_LEGACY;
     } else {
         restore = xfeatures & user;

@@ -55,6 +55,33 @@ uint64_t x86_xcr0_machine_xcr0(void)
     return profile_active ? machine_xcr0 : 0;
 }
 
+const struct xcr0_vendor_rules *x86_xcr0_rules(void)
+{
+    static struct xcr0_vendor_rules intel;
+    static bool intel_ready;
+
+    if (profile_active) {
+        return &machine_profile.rules;
+    }
+    if (!intel_ready) {
+        xcr0_vendor_rules_named("intel", &intel);
+        intel_ready = true;
+    }
+    return &intel;
+}
+
+uint32_t x86_xcr0_mxcsr_mask(void)
+{
+    return profile_active ? machine_profile.mxcsr_mask : 0xffff;
+}
+
+uint16_t x86_xcr0_fcw(uint16_t value)
+{
+    const struct xcr0_vendor_rules *r = x86_xcr0_rules();
+
+    return (value & r->fcw_keep) | r->fcw_set;
+}
+
 const struct xcr0_profile *x86_xcr0_chosen_profile(void)
 {
     return profile_chosen ? &machine_profile : NULL;
@@ -109,6 +136,16 @@ int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t 
     /* ... less what the user switched off in -cpu (",-xsavec" models a CPU without it). */
     env->features[FEAT_XSAVE] = machine_profile.xsave_features & IMPLEMENTED_XSAVE_FEATURES &
                                 ~(env->user_features[FEAT_XSAVE] & ~env->features[FEAT_XSAVE]);
+    /*
+     * A hypervisor may hide XSAVES in CPUID while the silicon still has it: then XSAVES and
+     * XRSTORS at CPL 3 raise #GP, not #UD (measured on AMD Zen 5 in a VM, whose 0xD.1 EAX is
+     * 0x7). The decoder sees the instructions; CPUID keeps the profile's answer
+     * (x86_xcr0_cpuid_leaf_d masks with it).
+     */
+    if (machine_profile.rules.xsaves_gp &&
+        (env->features[FEAT_XSAVE] & XCR0_FEATURE_XSAVEC)) {
+        env->features[FEAT_XSAVE] |= XCR0_FEATURE_XSAVES;
+    }
 
     if (xcr0) {
         value = *xcr0;
@@ -153,7 +190,7 @@ bool x86_xcr0_cpuid_leaf_d(CPUX86State *env, uint32_t count, uint32_t *eax, uint
          * Report only what this emulator executes and the model has (x86_xcr0_init_cpu); the
          * rest of the sub-leaf is the profile's.
          */
-        r.eax &= env->features[FEAT_XSAVE];
+        r.eax &= env->features[FEAT_XSAVE] & machine_profile.xsave_features;
         if (!(r.eax & (XCR0_FEATURE_XSAVEC | XCR0_FEATURE_XSAVES))) {
             r.ebx = 0; /* as on CPUs without compaction (Sandy Bridge, AMD family 15h) */
         }

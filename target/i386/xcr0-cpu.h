@@ -10,6 +10,24 @@
 #define TARGET_I386_XCR0_CPU_H
 
 struct xcr0_profile;
+struct xcr0_vendor_rules;
+
+/*
+ * What the translator knows, inside one translation block, of the XINUSE words it keeps
+ * (env->xinuse, env->xinuse_vregs) and of env->xsaveopt_unmodified: bits it already set or
+ * cleared, so that each is written at most once per block (tcg/xcr0-translate.c.inc).
+ */
+typedef struct XinuseDisas {
+    uint64_t set[2], clear[2];
+    uint64_t modified;      /* bits of xsaveopt_unmodified already cleared */
+} XinuseDisas;
+
+/* env->xinuse_vregs: a bit per register part, for XINUSE tracked per register. */
+#define XINUSE_VREGS_XMM   UINT64_C(0x000000000000ffff) /* XMM0-15, bits 127:0 */
+#define XINUSE_VREGS_YMMH  UINT64_C(0x00000000ffff0000) /* YMM0-15, bits 255:128 */
+#define XINUSE_VREGS_ZMMH  UINT64_C(0x0000ffff00000000) /* ZMM0-15, bits 511:256 */
+#define XINUSE_VREGS_SHIFT_YMMH 16
+#define XINUSE_VREGS_SHIFT_ZMMH 32
 
 /*
  * Choose the machine's layout profile from a -xsave-layout argument ("intel", "amd", "host" or
@@ -37,6 +55,16 @@ uint64_t x86_xcr0_machine_xcr0(void);
  */
 void x86_xcr0_permit_tiledata(void);
 bool x86_xcr0_tiledata_permitted(void);
+
+/*
+ * The machine's vendor rules (libxcr0: XINUSE, x87 pointers, FCW, MXCSR, XSAVES) and the MXCSR
+ * bits LDMXCSR, FXRSTOR and XRSTOR accept. Intel's rules and 0xffff before the profile is set
+ * up or on a CPU model without XSAVE.
+ */
+const struct xcr0_vendor_rules *x86_xcr0_rules(void);
+uint32_t x86_xcr0_mxcsr_mask(void);
+/* FCW as the machine stores a value loaded by FLDCW, FLDENV, FRSTOR, FXRSTOR or XRSTOR. */
+uint16_t x86_xcr0_fcw(uint16_t value);
 
 /* The profile -xsave-layout chose, or NULL. */
 const struct xcr0_profile *x86_xcr0_chosen_profile(void);
@@ -67,8 +95,14 @@ uint32_t x86_xcr0_area_size(uint64_t mask, bool compacted);
 /* Implemented in tcg/xcr0-xsave.c.inc (part of fpu_helper.c). */
 /* The components XSAVE/XRSTOR can hold here (a profile may describe more). */
 uint64_t x86_xcr0_emulated_components(void);
-/* FXRSTOR of a legacy image in host memory (signal frames; user mode only). */
-void x86_xcr0_fxrstor_host(CPUX86State *env, void *host);
+/* FXRSTOR of a legacy image in host memory (signal frames; user mode only); false where
+ * FXRSTOR would raise #GP (a reserved MXCSR bit). */
+bool x86_xcr0_fxrstor_host(CPUX86State *env, void *host);
+/* FXSAVE and FXRSTOR (helpers): the legacy region as XSAVE/XRSTOR write and read it. */
+void x86_xcr0_fxsave(CPUX86State *env, target_ulong ptr, uintptr_t ra);
+void x86_xcr0_fxrstor(CPUX86State *env, target_ulong ptr, uintptr_t ra);
+/* LDMXCSR: #GP(0) for a bit outside MXCSR_MASK (SDM vol. 2 LDMXCSR), else load it. */
+void x86_xcr0_ldmxcsr(CPUX86State *env, uint32_t value, uintptr_t ra);
 /* Put the components of mask in their initial configuration (XRSTOR with XSTATE_BV[i] 0). */
 void x86_xcr0_init_components(CPUX86State *env, uint64_t mask);
 /* Set this vCPU's XCR0 (already checked); components turned on start initial. */
