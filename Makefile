@@ -9,6 +9,7 @@
 #   make bench         benchmarks: native vs upstream vs ours (bench/run; not part of check)
 #   make bench-callgrind  host instructions per XSAVE, signal, PLT call, MiB: ours vs upstream
 #   make fuzz          libFuzzer targets of libxcr0 under ASan/UBSan, 60 s each (FUZZ_SECONDS)
+#   make record-silicon  record this x86-64 machine's native outputs in tests/silicon/ (NAME=, FORCE=1)
 #   make baseline      build unpatched upstream (same version and flags) in build/upstream/
 #   make export-patches  turn the commits in build/qemu-src back into patches/
 #   make install       install qemu-x86_64-xcr0 and xcr0 under $(DESTDIR)$(PREFIX)
@@ -20,7 +21,7 @@ NINJA ?= ninja
 B := build
 
 .PHONY: all demo check check-oracle fuzz bench bench-callgrind baseline install clean distclean \
-        export-patches reset-tree tree cross-aarch64 check-aarch64
+        export-patches reset-tree tree cross-aarch64 check-aarch64 record-silicon
 
 all: $(B)/qemu-x86_64 $(B)/xcr0
 
@@ -62,6 +63,10 @@ check-aarch64: all cross-aarch64
 
 fuzz:
 	tests/fuzz/run-fuzz.sh
+
+# Needs no emulator: builds the guest programs and runs them natively (scripts/record-silicon).
+record-silicon:
+	@scripts/record-silicon $(if $(NAME),--name '$(NAME)') $(if $(filter 1,$(FORCE)),--force)
 
 bench: all
 	bench/run $(BENCH_ARGS)
