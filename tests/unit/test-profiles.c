@@ -159,12 +159,90 @@ static void test_good_dump(void)
            (unsigned long long)p.supported, (unsigned long long)p.xcr0, p.vendor);
 }
 
+/*
+ * Vendor rules: which rules a profile gets, from the facts measured on silicon and written out
+ * here (AMD Zen 5, AMD-XSTATE.md: MXCSR_MASK 0x2ffff with CPUID 0x80000001 ECX[7] MisAlignSse,
+ * pointers saved only with FSW.ES, 57-bit FIP/FDP, FCW (v & 0x1f3f) | 0x40; Intel: MXCSR_MASK
+ * 0xffff, pointers always saved, 48-bit FIP, 64-bit FDP), and the "# rules:" line.
+ */
+static void test_vendor_rules(void)
+{
+    static const char zen[] =
+        "# vendor: AuthenticAMD\n"
+        "0000000d 00000000 00000007 00000340 00000340 00000000\n"
+        "0000000d 00000001 00000001 00000000 00000000 00000000\n"
+        "0000000d 00000002 00000100 00000240 00000000 00000000\n";
+    static const char no_misalign[] =
+        "80000001 00000000 00000000 00000000 00000071 00000000\n"
+        "0000000d 00000000 00000007 00000340 00000340 00000000\n"
+        "0000000d 00000001 00000001 00000000 00000000 00000000\n"
+        "0000000d 00000002 00000100 00000240 00000000 00000000\n";
+    static const char *const bad_rules[][2] = {
+        { "# rules: bogus=1\n", "unknown rule 'bogus'" },
+        { "# rules: xinuse=maybe\n", "bad value in 'xinuse=maybe'" },
+        { "# rules: fip-bits=65\n", "bad value" },
+        { "# rules: fcw=0x1f3f\n", "bad value" },
+        { "# rules: mxcsr-mask=0x1\n", "architectural bits" },
+        { "# rules: zen\n", "unknown word 'zen'" },
+    };
+    struct xcr0_profile p;
+    char err[512] = "", text[1024], out[4096];
+
+    EXPECT(xcr0_profile_builtin("intel", &p) == 0 && strcmp(p.rules_name, "intel") == 0 &&
+           p.rules.xinuse == XCR0_XINUSE_BY_WRITE &&
+           p.rules.x87_pointers == XCR0_X87_POINTERS_ALWAYS && p.rules.fip_bits == 48 &&
+           p.rules.fdp_bits == 64 && p.rules.fcw_keep == 0xffff && p.rules.fcw_set == 0 &&
+           !p.rules.xsaves_gp && p.mxcsr_mask == 0xffff, "intel rules");
+    EXPECT(xcr0_profile_builtin("amd", &p) == 0 && strcmp(p.rules_name, "amd") == 0 &&
+           p.rules.xinuse == XCR0_XINUSE_BY_VALUE &&
+           p.rules.x87_pointers == XCR0_X87_POINTERS_IF_ES && p.rules.fip_bits == 57 &&
+           p.rules.fdp_bits == 57 && p.rules.fcw_keep == 0x1f3f && p.rules.fcw_set == 0x40 &&
+           p.rules.xsaves_gp && p.rules.fop_every_insn && p.mxcsr_mask == 0x2ffff, "amd rules");
+    /* A dump's vendor decides; a "# vendor:" line stands for a missing leaf 0 row. */
+    EXPECT(xcr0_profile_parse(zen, sizeof(zen) - 1, "z", &p, err, sizeof(err)) == 0 &&
+           strcmp(p.rules_name, "amd") == 0 && p.mxcsr_mask == 0x2ffff, "zen: %s %s 0x%x", err,
+           p.rules_name, p.mxcsr_mask);
+    EXPECT(xcr0_profile_parse(no_misalign, sizeof(no_misalign) - 1, "n", &p, err,
+                              sizeof(err)) == 0 && strcmp(p.vendor, "") == 0 &&
+           strcmp(p.rules_name, "intel") == 0 && p.mxcsr_mask == 0xffff,
+           "no vendor: %s %s 0x%x", err, p.rules_name, p.mxcsr_mask);
+    snprintf(text, sizeof(text), "# vendor: AuthenticAMD\n%s", no_misalign);
+    EXPECT(xcr0_profile_parse(text, strlen(text), "n", &p, err, sizeof(err)) == 0 &&
+           strcmp(p.rules_name, "amd") == 0 && p.mxcsr_mask == 0xffff,
+           "AMD without MisAlignSse: %s 0x%x", p.rules_name, p.mxcsr_mask);
+    snprintf(text, sizeof(text), "# rules: intel\n%s", zen);
+    EXPECT(xcr0_profile_parse(text, strlen(text), "r", &p, err, sizeof(err)) == 0 &&
+           strcmp(p.rules_name, "intel") == 0 && p.rules.xinuse == XCR0_XINUSE_BY_WRITE &&
+           p.mxcsr_mask == 0xffff, "rules: intel on an AMD dump: %s %s", err, p.rules_name);
+    snprintf(text, sizeof(text), "%s# rules: amd, fip-bits=48 xsaveopt-modified=no "
+             "fcw=0xffff/0\n", zen);
+    EXPECT(xcr0_profile_parse(text, strlen(text), "r", &p, err, sizeof(err)) == 0 &&
+           strcmp(p.rules_name, "custom") == 0 && p.rules.fip_bits == 48 &&
+           p.rules.fdp_bits == 57 && !p.rules.xsaveopt_modified && p.rules.fcw_keep == 0xffff &&
+           p.rules.fcw_set == 0, "rules: amd + changes: %s %s", err, p.rules_name);
+    for (size_t i = 0; i < sizeof(bad_rules) / sizeof(bad_rules[0]); i++) {
+        snprintf(text, sizeof(text), "%s%s", zen, bad_rules[i][0]);
+        err[0] = '\0';
+        EXPECT(xcr0_profile_parse(text, strlen(text), "b", &p, err, sizeof(err)) == -1 &&
+               strstr(err, "line 5: rules: ") && strstr(err, bad_rules[i][1]) &&
+               !strchr(err, '\n'), "%s: '%s'", bad_rules[i][0], err);
+    }
+    /* The tool shows them. */
+    EXPECT(run_tool("describe --profile amd", out, sizeof(out)) == 0 &&
+           strstr(out, "xinuse=value") && strstr(out, "mxcsr-mask=0x2ffff"),
+           "xcr0 describe --profile amd: '%s'", out);
+    EXPECT(run_tool("describe 0x3 --profile intel", out, sizeof(out)) == 0 &&
+           strstr(out, "xinuse=write") && strstr(out, "sse"),
+           "xcr0 describe 0x3 --profile intel: '%s'", out);
+}
+
 static void test_tool_errors(void)
 {
     static const char *args[] = {
         "cpuid --profile /nonexistent/file", "layout", "layout 0x7 --profile", "layout 0x7 --bogus",
         "layout 0x107", "cpuid --xcr0 0x5", "decode /nonexistent", "convert a b --from intel",
         "frobnicate", "check 0x7 --profile nope", "diff a", "describe 0x7 extra", "",
+        "describe", "describe --profile nope",
     };
     char out[4096];
 
@@ -235,6 +313,7 @@ int main(void)
     RUN(test_builtin_amd);
     RUN(test_bad_dumps);
     RUN(test_good_dump);
+    RUN(test_vendor_rules);
     RUN(test_tool_errors);
 #if defined(__x86_64__) || defined(__i386__)
     test_host_profile();

@@ -28,10 +28,12 @@ static const struct {
     struct xcr0_vendor_rules rules;
 } vendor_rules[] = {
     { "intel", { "GenuineIntel" },
-      { XCR0_XINUSE_BY_WRITE, XCR0_X87_POINTERS_ALWAYS, 48, 64, 0xffff, 0x0000, false, true } },
+      { XCR0_XINUSE_BY_WRITE, XCR0_X87_POINTERS_ALWAYS, 48, 64, 0xffff, 0x0000, false, true,
+        false } },
     /* Hygon's Dhyana is a Zen 1 derivative: an inference, never measured. */
     { "amd", { "AuthenticAMD", "HygonGenuine" },
-      { XCR0_XINUSE_BY_VALUE, XCR0_X87_POINTERS_IF_ES, 57, 57, 0x1f3f, 0x0040, true, true } },
+      { XCR0_XINUSE_BY_VALUE, XCR0_X87_POINTERS_IF_ES, 57, 57, 0x1f3f, 0x0040, true, true,
+        true } },
 };
 
 #define N_VENDOR_RULES (sizeof(vendor_rules) / sizeof(vendor_rules[0]))
@@ -80,7 +82,7 @@ static int parse_number(const char *s, unsigned long max, unsigned long *out)
 
 #define RULES_ALLOWED "intel, amd, xinuse=write|value, x87-pointers=always|if-es, " \
                       "fip-bits=1..64, fdp-bits=1..64, fcw=KEEP/SET, xsaves=gp|cpuid, " \
-                      "xsaveopt-modified=yes|no, mxcsr-mask=MASK"
+                      "xsaveopt-modified=yes|no, fop=insn|exception, mxcsr-mask=MASK"
 
 /* One word of a "# rules:" line. */
 static int apply_word(struct xcr0_profile *p, const char *word, char *err, size_t errlen)
@@ -145,6 +147,10 @@ static int apply_word(struct xcr0_profile *p, const char *word, char *err, size_
         r->xsaveopt_modified = true;
     } else if (strcmp(key, "xsaveopt-modified") == 0 && strcmp(val, "no") == 0) {
         r->xsaveopt_modified = false;
+    } else if (strcmp(key, "fop") == 0 && strcmp(val, "insn") == 0) {
+        r->fop_every_insn = true;
+    } else if (strcmp(key, "fop") == 0 && strcmp(val, "exception") == 0) {
+        r->fop_every_insn = false;
     } else if (strcmp(key, "mxcsr-mask") == 0 && parse_number(val, 0xffffffffu, &n) == 0) {
         /* MXCSR bits 0..15 exist on every CPU with SSE2 (DAZ aside, which all x86-64 have). */
         if ((n & 0xffbf) != 0xffbf) {
@@ -156,7 +162,8 @@ static int apply_word(struct xcr0_profile *p, const char *word, char *err, size_
     } else if (strcmp(key, "xinuse") == 0 || strcmp(key, "x87-pointers") == 0 ||
                strcmp(key, "fip-bits") == 0 || strcmp(key, "fdp-bits") == 0 ||
                strcmp(key, "fcw") == 0 || strcmp(key, "xsaves") == 0 ||
-               strcmp(key, "xsaveopt-modified") == 0 || strcmp(key, "mxcsr-mask") == 0) {
+               strcmp(key, "xsaveopt-modified") == 0 || strcmp(key, "mxcsr-mask") == 0 ||
+               strcmp(key, "fop") == 0) {
         goto bad_value;
     } else {
         snprintf(err, errlen, "rules: unknown rule '%s' (allowed: " RULES_ALLOWED ")", key);
@@ -202,31 +209,34 @@ int xcr0_vendor_rules_apply(struct xcr0_profile *p, const char *text, char *err,
 void xcr0_vendor_rules_format(const struct xcr0_profile *p, char *buf, size_t len)
 {
     const struct xcr0_vendor_rules *r = &p->rules;
+    bool by_value = r->xinuse == XCR0_XINUSE_BY_VALUE;
+    bool if_es = r->x87_pointers == XCR0_X87_POINTERS_IF_ES;
+    char fip[16], fdp[16], fcw[32], mxcsr[32];
 
+    snprintf(fip, sizeof(fip), "fip-bits=%u", r->fip_bits);
+    snprintf(fdp, sizeof(fdp), "fdp-bits=%u", r->fdp_bits);
+    snprintf(fcw, sizeof(fcw), "fcw=0x%04x/0x%04x", r->fcw_keep, r->fcw_set);
+    snprintf(mxcsr, sizeof(mxcsr), "mxcsr-mask=0x%x", p->mxcsr_mask);
     snprintf(buf, len,
-             "rules              %s\n"
-             "xinuse=%-12s %s\n"
-             "x87-pointers=%-6s %s\n"
-             "fip-bits=%-10u FIP as restored: bits kept, the top one sign-extended\n"
-             "fdp-bits=%-10u FDP likewise\n"
-             "fcw=0x%04x/0x%04x  FCW as loaded: (value & 0x%04x) | 0x%04x\n"
-             "mxcsr-mask=0x%-5x MXCSR bits LDMXCSR, FXRSTOR and XRSTOR accept\n"
-             "xsaves=%-12s %s\n"
-             "xsaveopt-modified=%-3s XSAVEOPT skips components unchanged since XRSTOR from "
-             "the same address\n",
-             p->rules_name,
-             r->xinuse == XCR0_XINUSE_BY_VALUE ? "value" : "write",
-             r->xinuse == XCR0_XINUSE_BY_VALUE
-                 ? "per register; idioms and zero values loaded leave state initial"
-                 : "a component is in use once written",
-             r->x87_pointers == XCR0_X87_POINTERS_IF_ES ? "if-es" : "always",
-             r->x87_pointers == XCR0_X87_POINTERS_IF_ES
-                 ? "FOP/FIP/FDP saved only while FSW.ES = 1"
-                 : "FOP/FIP/FDP always saved",
-             r->fip_bits, r->fdp_bits, r->fcw_keep, r->fcw_set, r->fcw_keep, r->fcw_set,
-             p->mxcsr_mask,
-             r->xsaves_gp ? "gp" : "cpuid",
-             r->xsaves_gp ? "XSAVES/XRSTORS #GP at CPL 3 even if CPUID hides them"
+             "%-24s %s\n"
+             "%-24s %s\n%-24s %s\n%-24s %s\n%-24s %s\n%-24s %s\n%-24s %s\n"
+             "%-24s %s\n%-24s %s\n%-24s %s\n",
+             "rules", p->rules_name,
+             by_value ? "xinuse=value" : "xinuse=write",
+             by_value ? "per register; zeroing idioms and zero values loaded stay initial"
+                      : "a component is in use once written",
+             if_es ? "x87-pointers=if-es" : "x87-pointers=always",
+             if_es ? "FOP/FIP/FDP saved only while FSW.ES = 1" : "FOP/FIP/FDP always saved",
+             fip, "FIP as restored: bits kept, the top one sign-extended",
+             fdp, "FDP as restored, likewise",
+             fcw, "FCW as loaded: (value & KEEP) | SET",
+             mxcsr, "MXCSR bits LDMXCSR, FXRSTOR and XRSTOR accept",
+             r->xsaves_gp ? "xsaves=gp" : "xsaves=cpuid",
+             r->xsaves_gp ? "XSAVES/XRSTORS #GP at CPL 3 even where CPUID hides them"
                           : "XSAVES/XRSTORS #UD where CPUID lacks them",
-             r->xsaveopt_modified ? "yes" : "no");
+             r->xsaveopt_modified ? "xsaveopt-modified=yes" : "xsaveopt-modified=no",
+             "XSAVEOPT skips what is unchanged since XRSTOR from that address",
+             r->fop_every_insn ? "fop=insn" : "fop=exception",
+             r->fop_every_insn ? "every non-control x87 instruction sets FOP"
+                               : "FOP set only by an unmasked exception (not tracked)");
 }

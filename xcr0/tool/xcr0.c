@@ -219,9 +219,9 @@ static int cmd_describe(int argc, char **argv)
 
         profile_arg(o.profile, &p);
         xcr0_vendor_rules_format(&p, rules, sizeof(rules));
-        printf("profile            %s\n", p.name);
-        printf("vendor             %s\n", p.vendor[0] ? p.vendor : "(unknown)");
-        printf("supported          0x%llx\n", (unsigned long long)p.supported);
+        printf("%-24s %s\n", "profile", p.name);
+        printf("%-24s %s\n", "vendor", p.vendor[0] ? p.vendor : "(unknown)");
+        printf("%-24s 0x%llx\n", "supported", (unsigned long long)p.supported);
         fputs(rules, stdout);
         if (o.npos == 0) {
             return 0;

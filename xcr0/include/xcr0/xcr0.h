@@ -191,6 +191,8 @@ struct xcr0_vendor_rules {
     bool xsaves_gp;         /* XSAVES/XRSTORS raise #GP at CPL 3 even where CPUID hides
                              * them (a hypervisor's CPUID; the silicon has them) */
     bool xsaveopt_modified; /* XSAVEOPT's modified optimisation (SDM 13.9) */
+    bool fop_every_insn;    /* every non-control x87 instruction sets FOP (AMD); Intel sets
+                             * it only for an unmasked exception (SDM 8.1.8), not tracked */
 };
 
 #define XCR0_RULES_NAME_MAX 16
@@ -204,7 +206,8 @@ void xcr0_vendor_rules_for(const char *vendor, struct xcr0_vendor_rules *r,
 /*
  * Apply a "# rules:" line's text to p: an optional set name first ("intel", "amd"), then
  * key=value changes (xinuse=write|value, x87-pointers=always|if-es, fip-bits=N, fdp-bits=N,
- * fcw=KEEP/SET, xsaves=gp|cpuid, xsaveopt-modified=yes|no, mxcsr-mask=MASK). Returns 0, or -1
+ * fcw=KEEP/SET, xsaves=gp|cpuid, xsaveopt-modified=yes|no, fop=insn|exception,
+ * mxcsr-mask=MASK). Returns 0, or -1
  * with one line naming the bad word and what is allowed.
  */
 int xcr0_vendor_rules_apply(struct xcr0_profile *p, const char *text, char *err, size_t errlen);
