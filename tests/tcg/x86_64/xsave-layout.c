@@ -11,7 +11,9 @@
  *  - the standard size CPUID.(0xD,0).EBX and the compacted size are where the last component
  *    ends; nothing beyond is written.
  * Components are loaded with a distinct pattern per component through XRSTOR, and the saved
- * bytes of each must be exactly its pattern. (BNDCSR gets BNDCFGU 0, so MPX stays off, and
+ * bytes of each must be exactly its pattern. x87 and SSE get non-initial bytes too (an x87
+ * register's data, XMM15): AMD silicon judges what XRSTOR loads by value, and a component
+ * loaded with its initial bytes is not in use there (tests/silicon/amd-zen5-vm, vendor-rules). (BNDCSR gets BNDCFGU 0, so MPX stays off, and
  * BNDSTATUS 1: a component loaded with its initial bytes may later read as not in use.)
  *
  * test intel-0x7: -xsave-layout intel -xcr0 0x7 => stdout standard ok\ncompacted ok
@@ -105,6 +107,8 @@ int main(void)
     memset(image, 0, sizeof(image));
     image[24] = 0x80; image[25] = 0x1f;        /* MXCSR 0x1f80 */
     image[0] = 0x7f; image[1] = 0x03;          /* FCW 0x37f */
+    image[32 + 7 * 16] = 0x01;                 /* ST7's data (its tag says empty) */
+    image[160 + 15 * 16] = 0x01;               /* XMM15 */
     for (unsigned i = 2; i < 63; i++) {
         if (xcr0 & (1ull << i)) {
             for (uint32_t k = 0; k < size_of[i]; k++) {
