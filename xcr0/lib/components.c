@@ -1,7 +1,7 @@
 /*
  * The state component table: the one place that says what each XSAVE state component is.
  *
- * Sizes and flags: Intel SDM vol. 1 13.2 and 13.5, the CPUID dumps in shared/cpuid.
+ * Sizes and flags: Intel SDM vol. 1 13.2 and 13.5, the CPUID dumps in tests/data/cpuid.
  * Intel standard-format offsets: the offsets every Intel CPU enumerates (and QEMU uses); the MPX
  * slot 0x3c0..0x440 is kept even on parts without MPX, and APX reuses it.
  * AMD standard-format offsets: Zen 4 (EPYC 9004 / Ryzen 7000), which packs AVX-512 right after
@@ -57,7 +57,7 @@ static const struct xcr0_component components[] = {
  *   0xD.1 EAX 0x1f: XSAVEOPT, XSAVEC, XGETBV1, XSAVES and XFD (needed by AMX TILEDATA).
  * amd: Zen 4 (EPYC 9004), 0xD.0 EAX 0x2e7, 0xD.1 EAX 0xf, IA32_XSS CET_U|CET_S, which Linux
  *   enables on Zen 3 and later (that is why a user program reads 0xD.1 EBX = 0x9a8 at XCR0 0xe7
- *   on this project's reference host, see shared/cpuid/this-host-amd-epyc.txt).
+ *   on this project's reference host, see tests/data/cpuid/this-host-amd-epyc.txt).
  * MXCSR_MASK 0xffff: every bit below 16 is writable (DAZ supported) on all CPUs modelled; AMD adds
  *   bit 17 (MM), see vendor.c.
  */

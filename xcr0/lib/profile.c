@@ -1,5 +1,5 @@
 /*
- * Profiles read from CPUID: a dump file in the shared/cpuid text format, or this host.
+ * Profiles read from CPUID: a dump file in the tests/data/cpuid text format, or this host.
  * Both go through one builder (profile_from_rows), which checks that the leaf 0xD sub-leaves
  * agree with each other the way the SDM says they must (vol. 2A CPUID leaf 0DH; vol. 1 13.2).
  *

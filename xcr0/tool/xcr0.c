@@ -30,14 +30,14 @@ static const char usage_text[] =
     "  check MASK [--profile P]            exit 0 if MASK is a legal XCR0, else name the rule\n"
     "  layout MASK [--profile P] [--compacted] [--xss]\n"
     "                                      offsets, sizes, alignment and holes\n"
-    "  cpuid [--profile P] [--xcr0 MASK]   CPUID leaf 0xd rows as in shared/cpuid\n"
+    "  cpuid [--profile P] [--xcr0 MASK]   CPUID leaf 0xd rows as in tests/data/cpuid\n"
     "  decode FILE [--profile P]           the components of an XSAVE image\n"
     "  diff A B [--profile P] [--profile-b Q]  compare two images component by component\n"
     "  convert IN OUT --from P --to Q [--compacted]\n"
     "                                      re-lay an image for another profile or format\n"
     "  host                                this machine's XCR0, XINUSE, leaf 0xd, kernel view\n"
     "MASK: a number (0xe7, 231), components (x87,sse,avx; groups avx512, mpx, amx) or 'host'.\n"
-    "P: intel (default), amd, host, or a CPUID dump file in the shared/cpuid format.\n";
+    "P: intel (default), amd, host, or a CPUID dump file in the tests/data/cpuid format.\n";
 
 static const struct {
     const char *cmd, *help;

@@ -8,7 +8,7 @@
  *   xcr0-probe sigframe   sigframe xfeatures=0x.. xstate-size=N magic2=ok|bad
  *   xcr0-probe isa        avx=yes|no avx2=yes|no fma=yes|no   (libgcc's __builtin_cpu_supports)
  *   xcr0-probe leafd      CPUID leaf 0xD, sub-leaves 0 and 1 and every non-zero one up to 63,
- *                         as rows of the shared/cpuid format
+ *                         as rows of the tests/data/cpuid format
  *   xcr0-probe avx        executes VADDPS ymm and prints "avx ok" (or dies of SIGILL)
  *   xcr0-probe xsaves     executes XSAVES (CPL 0 only: dies of SIGSEGV at CPL 3, as on hardware)
  *   xcr0-probe xrstors    the same for XRSTORS
@@ -52,7 +52,7 @@
  * test xsaves-sigsegv: -- xsaves => signal SIGSEGV
  * test avx-0xe7-amd: -xsave-layout amd -xcr0 0xe7 -- avx => stdout avx ok
  *
- * Leaf 0xD against real CPUs (shared/cpuid): with the dump as the profile, everything the dump
+ * Leaf 0xD against real CPUs (tests/data/cpuid): with the dump as the profile, everything the dump
  * says about the XSAVE layout; with a built-in profile, the enabled components and the size.
  * test leafd-host: -xcr0 host -xsave-layout host -- leafd => native
  * test xgetbv-host: -xcr0 host -xsave-layout host -- xgetbv => native

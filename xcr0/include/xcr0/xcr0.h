@@ -151,7 +151,7 @@ bool xcr0_component_is_init(unsigned nr, const void *data, size_t len);
 /* ---------------------------------------------------------------------------------------------
  * Profiles: what one CPU (with one operating system) reports in CPUID leaf 0xD.
  * A profile is a plain value: built in (xcr0_profile_builtin), parsed from a CPUID dump in the
- * shared/cpuid text format (xcr0_profile_parse), or read from this host (xcr0_profile_host).
+ * tests/data/cpuid text format (xcr0_profile_parse), or read from this host (xcr0_profile_host).
  */
 #define XCR0_NAME_MAX 128
 
@@ -249,7 +249,7 @@ struct xcr0_profile {
 int xcr0_profile_builtin(const char *name, struct xcr0_profile *p);
 
 /*
- * Parse a CPUID dump (shared/cpuid format: '#' comments; rows of 6 eight-digit hex words: leaf,
+ * Parse a CPUID dump (tests/data/cpuid format: '#' comments; rows of 6 eight-digit hex words: leaf,
  * sub-leaf, EAX, EBX, ECX, EDX). Leaf 0xD sub-leaves the dump omits are zero. IA32_XSS and the
  * recorded XCR0 are derived: XCR0 is the largest legal subset of the supported mask whose
  * standard size is the recorded 0xD.0 EBX, IA32_XSS the subset of the supported IA32_XSS bits
