@@ -15,6 +15,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,41 @@ static int parse_number(const char *s, unsigned long max, unsigned long *out)
                       "fip-bits=1..64, fdp-bits=1..64, fcw=KEEP/SET, xsaves=gp|cpuid, " \
                       "xsaveopt-modified=yes|no, fop=insn|exception, mxcsr-mask=MASK"
 
+/* The rules that choose between two words: the first sets the field to 0, the second to 1. */
+static const struct {
+    const char *key, *word[2];
+    size_t offset;
+    bool is_bool;   /* a bool field; else an enum (int-sized) */
+} choices[] = {
+    { "xinuse", { "write", "value" }, offsetof(struct xcr0_vendor_rules, xinuse), false },
+    { "x87-pointers", { "always", "if-es" },
+      offsetof(struct xcr0_vendor_rules, x87_pointers), false },
+    { "xsaves", { "cpuid", "gp" }, offsetof(struct xcr0_vendor_rules, xsaves_gp), true },
+    { "xsaveopt-modified", { "no", "yes" },
+      offsetof(struct xcr0_vendor_rules, xsaveopt_modified), true },
+    { "fop", { "exception", "insn" }, offsetof(struct xcr0_vendor_rules, fop_every_insn), true },
+};
+
+/* KEEP/SET of "fcw=KEEP/SET". */
+static int parse_fcw(const char *val, struct xcr0_vendor_rules *r)
+{
+    const char *slash = strchr(val, '/');
+    char keep[16];
+    unsigned long n, m;
+
+    if (slash == NULL || (size_t)(slash - val) >= sizeof(keep)) {
+        return -1;
+    }
+    memcpy(keep, val, (size_t)(slash - val));
+    keep[slash - val] = '\0';
+    if (parse_number(keep, 0xffff, &n) != 0 || parse_number(slash + 1, 0xffff, &m) != 0) {
+        return -1;
+    }
+    r->fcw_keep = (uint16_t)n;
+    r->fcw_set = (uint16_t)m;
+    return 0;
+}
+
 /* One word of a "# rules:" line. */
 static int apply_word(struct xcr0_profile *p, const char *word, char *err, size_t errlen)
 {
@@ -91,7 +127,8 @@ static int apply_word(struct xcr0_profile *p, const char *word, char *err, size_
     const char *eq = strchr(word, '=');
     char key[32];
     const char *val;
-    unsigned long n, m;
+    unsigned long n;
+    int ok;
 
     if (eq == NULL) {
         for (size_t i = 0; i < N_VENDOR_RULES; i++) {
@@ -113,64 +150,47 @@ static int apply_word(struct xcr0_profile *p, const char *word, char *err, size_
     key[eq - word] = '\0';
     val = eq + 1;
     snprintf(p->rules_name, sizeof(p->rules_name), "custom");
-    if (strcmp(key, "xinuse") == 0 && strcmp(val, "write") == 0) {
-        r->xinuse = XCR0_XINUSE_BY_WRITE;
-    } else if (strcmp(key, "xinuse") == 0 && strcmp(val, "value") == 0) {
-        r->xinuse = XCR0_XINUSE_BY_VALUE;
-    } else if (strcmp(key, "x87-pointers") == 0 && strcmp(val, "always") == 0) {
-        r->x87_pointers = XCR0_X87_POINTERS_ALWAYS;
-    } else if (strcmp(key, "x87-pointers") == 0 && strcmp(val, "if-es") == 0) {
-        r->x87_pointers = XCR0_X87_POINTERS_IF_ES;
-    } else if (strcmp(key, "fip-bits") == 0 && parse_number(val, 64, &n) == 0 && n >= 1) {
-        r->fip_bits = (uint8_t)n;
-    } else if (strcmp(key, "fdp-bits") == 0 && parse_number(val, 64, &n) == 0 && n >= 1) {
-        r->fdp_bits = (uint8_t)n;
-    } else if (strcmp(key, "fcw") == 0 && strchr(val, '/')) {
-        char keep[16];
-        const char *slash = strchr(val, '/');
-
-        if ((size_t)(slash - val) >= sizeof(keep)) {
-            goto bad_value;
+    for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+        if (strcmp(key, choices[i].key) != 0) {
+            continue;
         }
-        memcpy(keep, val, (size_t)(slash - val));
-        keep[slash - val] = '\0';
-        if (parse_number(keep, 0xffff, &n) != 0 || parse_number(slash + 1, 0xffff, &m) != 0) {
-            goto bad_value;
+        for (int v = 0; v < 2; v++) {
+            if (strcmp(val, choices[i].word[v]) == 0) {
+                if (choices[i].is_bool) {
+                    *(bool *)((char *)r + choices[i].offset) = v;
+                } else {
+                    *(int *)((char *)r + choices[i].offset) = v;
+                }
+                return 0;
+            }
         }
-        r->fcw_keep = (uint16_t)n;
-        r->fcw_set = (uint16_t)m;
-    } else if (strcmp(key, "xsaves") == 0 && strcmp(val, "gp") == 0) {
-        r->xsaves_gp = true;
-    } else if (strcmp(key, "xsaves") == 0 && strcmp(val, "cpuid") == 0) {
-        r->xsaves_gp = false;
-    } else if (strcmp(key, "xsaveopt-modified") == 0 && strcmp(val, "yes") == 0) {
-        r->xsaveopt_modified = true;
-    } else if (strcmp(key, "xsaveopt-modified") == 0 && strcmp(val, "no") == 0) {
-        r->xsaveopt_modified = false;
-    } else if (strcmp(key, "fop") == 0 && strcmp(val, "insn") == 0) {
-        r->fop_every_insn = true;
-    } else if (strcmp(key, "fop") == 0 && strcmp(val, "exception") == 0) {
-        r->fop_every_insn = false;
-    } else if (strcmp(key, "mxcsr-mask") == 0 && parse_number(val, 0xffffffffu, &n) == 0) {
-        /* MXCSR bits 0..15 exist on every CPU with SSE2 (DAZ aside, which all x86-64 have). */
-        if ((n & 0xffbf) != 0xffbf) {
+        goto bad_value;
+    }
+    if (strcmp(key, "fip-bits") == 0 || strcmp(key, "fdp-bits") == 0) {
+        ok = parse_number(val, 64, &n) == 0 && n >= 1;
+        if (ok) {
+            *(key[1] == 'i' ? &r->fip_bits : &r->fdp_bits) = (uint8_t)n;
+        }
+    } else if (strcmp(key, "fcw") == 0) {
+        ok = parse_fcw(val, r) == 0;
+    } else if (strcmp(key, "mxcsr-mask") == 0) {
+        ok = parse_number(val, 0xffffffffu, &n) == 0;
+        /* MXCSR bits 0..15 but 6 exist on every CPU with SSE2; DAZ (6) on all x86-64. */
+        if (ok && (n & 0xffbf) != 0xffbf) {
             snprintf(err, errlen, "rules: mxcsr-mask=%s lacks MXCSR's architectural bits "
                      "0xffbf", val);
             return -1;
         }
-        p->mxcsr_mask = (uint32_t)n;
-    } else if (strcmp(key, "xinuse") == 0 || strcmp(key, "x87-pointers") == 0 ||
-               strcmp(key, "fip-bits") == 0 || strcmp(key, "fdp-bits") == 0 ||
-               strcmp(key, "fcw") == 0 || strcmp(key, "xsaves") == 0 ||
-               strcmp(key, "xsaveopt-modified") == 0 || strcmp(key, "mxcsr-mask") == 0 ||
-               strcmp(key, "fop") == 0) {
-        goto bad_value;
+        if (ok) {
+            p->mxcsr_mask = (uint32_t)n;
+        }
     } else {
         snprintf(err, errlen, "rules: unknown rule '%s' (allowed: " RULES_ALLOWED ")", key);
         return -1;
     }
-    return 0;
-
+    if (ok) {
+        return 0;
+    }
 bad_value:
     snprintf(err, errlen, "rules: bad value in '%s' (allowed: " RULES_ALLOWED ")", word);
     return -1;
