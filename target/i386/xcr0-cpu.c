@@ -171,9 +171,19 @@ int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t 
     /* What XSETBV does (helper_xsetbv): set XCR0, then the hflags that depend on it. */
     env->xcr0 = value;
     machine_xcr0 = value;
+    x86_xcr0_sync_hflags(env);
+    return 0;
+}
+
+void x86_xcr0_sync_hflags(CPUX86State *env)
+{
     cpu_sync_avx_hflag(env);
     cpu_sync_bndcs_hflags(env);
-    return 0;
+    if (env->xcr0 & XCR0_BIT(XCR0_ZMM_HI256)) {
+        env->hflags |= HF_ZMM_EN_MASK;
+    } else {
+        env->hflags &= ~HF_ZMM_EN_MASK;
+    }
 }
 
 bool x86_xcr0_cpuid_leaf_d(CPUX86State *env, uint32_t count, uint32_t *eax, uint32_t *ebx,

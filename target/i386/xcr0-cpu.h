@@ -44,6 +44,12 @@ int x86_xcr0_choose_profile(const char *spec, char *err, size_t errlen);
 int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t errlen);
 
 /*
+ * The hflags that follow XCR0 (HF_AVX_EN, HF_MPX_EN, HF_ZMM_EN: translated code depends on them,
+ * and hflags are part of a translation block's key), after any change of env->xcr0.
+ */
+void x86_xcr0_sync_hflags(CPUX86State *env);
+
+/*
  * The XCR0 the machine's OS enabled: the value the emulator started the program with. Linux
  * reports it as ARCH_GET_XCOMP_SUPP; per-thread changes stay within it. 0 without XSAVE.
  */
