@@ -92,6 +92,55 @@ const struct xcr0_profile *x86_xcr0_profile(void)
     return profile_active ? &machine_profile : NULL;
 }
 
+/*
+ * The largest XSAVE area the state code can address: an X86Access holds a 16-bit size
+ * (target/i386/tcg/access.h).
+ */
+#define MAX_XSAVE_AREA 0xffffu
+
+/*
+ * A profile is data (a CPUID dump may say anything its own consistency allows): refuse one the
+ * state code cannot follow. Each component the emulator holds has its architectural size (the
+ * component table); a dump giving it another would make XSAVE write past the area CPUID
+ * announces, or XRSTOR read what is not there. And the whole area must be addressable.
+ */
+static int check_profile_fits(const struct xcr0_profile *p, char *err, size_t errlen)
+{
+    uint64_t held = (p->supported | p->xss_supported) & x86_xcr0_emulated_components();
+    uint64_t user = p->supported & x86_xcr0_emulated_components();
+    uint64_t standard = 0, compacted = XCR0_EXTENDED_START;
+
+    for (unsigned nr = 2; nr < 64; nr++) {
+        const struct xcr0_component *c = xcr0_component(nr);
+
+        if (!(held & XCR0_BIT(nr)) || c == NULL) {
+            continue;
+        }
+        if (p->comp[nr].size != c->size) {
+            snprintf(err, errlen, "the %s layout gives %s (component %u) %u bytes in "
+                     "CPUID.(0xD,%u).EAX; its state is %u bytes on every CPU", p->name,
+                     c->name, nr, p->comp[nr].size, nr, c->size);
+            return -1;
+        }
+    }
+    /* Sizes are now architectural (at most 8 KiB each): 64-bit sums cannot overflow. */
+    for (unsigned nr = 2; nr < 64; nr++) {
+        if (user & XCR0_BIT(nr)) {
+            standard = MAX(standard, (uint64_t)p->comp[nr].offset + p->comp[nr].size);
+            if (p->comp[nr].align64) {
+                compacted = ROUND_UP(compacted, 64);
+            }
+            compacted += p->comp[nr].size;
+        }
+    }
+    if (MAX(standard, compacted) > MAX_XSAVE_AREA) {
+        snprintf(err, errlen, "the %s layout's XSAVE area is %" PRIu64 " bytes; the emulator "
+                 "addresses at most %u", p->name, MAX(standard, compacted), MAX_XSAVE_AREA);
+        return -1;
+    }
+    return 0;
+}
+
 int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t errlen)
 {
     uint64_t value;
@@ -114,6 +163,9 @@ int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t 
         X86CPUClass *xcc = X86_CPU_GET_CLASS(env_archcpu(env));
         bool amd = IS_AMD_CPU(env) && xcc->model != NULL;
         xcr0_profile_builtin(amd ? "amd" : "intel", &machine_profile);
+    }
+    if (check_profile_fits(&machine_profile, err, errlen) != 0) {
+        return -1;
     }
     profile_active = true;
 

@@ -91,6 +91,19 @@
  * test bad-empty: -xcr0 '' -- xgetbv => error empty
  * test bad-overflow: -xcr0 0x10000000000000000 -- xgetbv => error 64 bits
  *
+ * A CPUID dump is data: one the state code cannot follow is refused at start-up, whatever -xcr0
+ * enables (before, the first XSAVE of /bin/true aborted on access_ptr's assertion, and a signal
+ * frame was written past its end). Tried: a component of a non-architectural size (16-byte AVX,
+ * 1 MiB Hi16_ZMM), an area past 64 KiB (the 16-bit X86Access size), the same with -xcr0 0x3
+ * (nothing of it enabled) and through QEMU_XSAVE_LAYOUT; offsets inside the legacy region or
+ * header, overlapping components and sizes beyond 2 GiB are refused by libxcr0's parser
+ * (tests/unit/test-profiles.c).
+ * test bad-avx-16-bytes: -xsave-layout @data/bad-avx-16-bytes.txt -- xgetbv => error avx (component 2) 16 bytes
+ * test bad-avx-16-bytes-0x3: -xcr0 0x3 -xsave-layout @data/bad-avx-16-bytes.txt -- xgetbv => error its state is 256 bytes
+ * test bad-1mib-component: -xsave-layout @data/bad-1mib-component.txt -- xgetbv => error hi16_zmm (component 7) 1048576 bytes
+ * test bad-64kib-layout: -xsave-layout @data/bad-64kib-layout.txt -- xgetbv => error XSAVE area is 65544 bytes
+ * test bad-64kib-layout-env: QEMU_XSAVE_LAYOUT=@data/bad-64kib-layout.txt -- xgetbv => error XSAVE area is 65544 bytes
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <cpuid.h>
