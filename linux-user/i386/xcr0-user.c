@@ -24,6 +24,11 @@ static char *xcr0_requested_text;
 static char *xsave_layout_text;   /* -xsave-layout as given, for exec-follow */
 static char *cpu_model_text;      /* -cpu as given (NULL: the default), for exec-follow */
 static bool exec_follow = true;
+/*
+ * The XCR0 the machine's OS enabled: the value the emulator started the program with. Linux
+ * reports it as ARCH_GET_XCOMP_SUPP; per-thread changes stay within it. 0 without XSAVE.
+ */
+static uint64_t machine_xcr0;
 
 /*
  * -xcr0 help: the components, and what the layout profiles support. Answered while the options
@@ -135,6 +140,15 @@ void xcr0_user_init_cpu(CPUX86State *env, const char *cpu_model)
         }
         exit(EXIT_FAILURE);
     }
+    if (x86_xcr0_profile()) {
+        machine_xcr0 = env->xcr0;
+    }
+    /*
+     * Linux arms XFD for its dynamic components (the table's xfd column: AMX TILEDATA) until
+     * the process asks for permission and first uses them (fpu__init_cpu_xstate(),
+     * xfd_validate_state()).
+     */
+    env->msr_xfd = xcr0_xfd_mask() & env->xcr0;
     /*
      * Linux enables protection keys (CR4.PKE, so CPUID reports OSPKE) on a CPU with PKU whose
      * XCR0 has PKRU, and starts every program with its initial PKRU.
@@ -169,9 +183,9 @@ static uint64_t xcomp_perm_granted, xcomp_guest_perm_granted;
 static uint64_t xcomp_perm(uint64_t granted)
 {
     /* fpu_user_cfg.default_features: every supported feature except the dynamic ones. */
-    uint64_t supp = x86_xcr0_machine_xcr0() | XCR0_MASK_LEGACY;
+    uint64_t supp = machine_xcr0 | XCR0_MASK_LEGACY;
 
-    return (supp & ~XCR0_BIT(XCR0_TILEDATA)) | (granted & supp);
+    return (supp & ~xcr0_xfd_mask()) | (granted & supp);
 }
 
 static abi_long put_u64(abi_ulong addr, uint64_t val)
@@ -179,7 +193,7 @@ static abi_long put_u64(abi_ulong addr, uint64_t val)
     return put_user_u64(val, addr) ? -TARGET_EFAULT : 0;
 }
 
-/* xstate_request_perm(): only TILEDATA is a requestable facility. */
+/* xstate_request_perm(): only a dynamic component (AMX TILEDATA) is a requestable facility. */
 static abi_long request_perm(abi_ulong idx, uint64_t *granted)
 {
     uint64_t requested;
@@ -187,15 +201,28 @@ static abi_long request_perm(abi_ulong idx, uint64_t *granted)
     if (idx >= KERNEL_XFEATURE_MAX) {
         return -TARGET_EINVAL;
     }
-    requested = idx == XCR0_TILEDATA ? XCR0_BIT(XCR0_TILEDATA) : 0;
-    if (!requested || (x86_xcr0_machine_xcr0() & requested) != requested) {
+    requested = XCR0_BIT(idx) & xcr0_xfd_mask();
+    if (!requested || (machine_xcr0 & requested) != requested) {
         return -TARGET_EOPNOTSUPP;
     }
     *granted |= requested;
-    if (granted == &xcomp_perm_granted) {
-        x86_xcr0_permit_tiledata();
-    }
     return 0;
+}
+
+/*
+ * #NM from XFD: Linux's handle_xfd_event(). A process with permission gets its larger buffer
+ * and XFD disarmed for the thread, and the instruction runs again; without it, SIGILL.
+ */
+bool xcr0_user_xfd_fault(CPUX86State *env)
+{
+    uint64_t err = env->msr_xfd_err;
+
+    env->msr_xfd_err = 0;
+    if (!err || (err & ~xcomp_perm_granted)) {
+        return false;
+    }
+    env->msr_xfd &= ~err;
+    return true;
 }
 
 /* ARCH_SET_XCR0: see xcr0/include/xcr0/prctl.h for the contract. */
@@ -203,7 +230,7 @@ static abi_long set_thread_xcr0(CPUX86State *env, uint64_t xcr0)
 {
     const struct xcr0_profile *prof = x86_xcr0_profile();
     /* What ARCH_GET_XCOMP_SUPP reports, within what the machine has. */
-    uint64_t supp = prof ? (x86_xcr0_machine_xcr0() | XCR0_MASK_LEGACY) & prof->supported : 0;
+    uint64_t supp = prof ? (machine_xcr0 | XCR0_MASK_LEGACY) & prof->supported : 0;
 
     if (!prof || (xcr0 & ~supp)) {
         return -TARGET_ENODEV;
@@ -231,7 +258,7 @@ abi_long xcr0_user_arch_prctl(CPUX86State *env, int code, abi_ulong arg2)
         env->cpuid_faulting = !arg2;
         return 0;
     case TARGET_ARCH_GET_XCOMP_SUPP:
-        return put_u64(arg2, x86_xcr0_machine_xcr0() | XCR0_MASK_LEGACY);
+        return put_u64(arg2, machine_xcr0 | XCR0_MASK_LEGACY);
     case TARGET_ARCH_GET_XCOMP_PERM:
         return put_u64(arg2, xcomp_perm(xcomp_perm_granted));
     case TARGET_ARCH_GET_XCOMP_GUEST_PERM:
@@ -265,7 +292,7 @@ abi_long xcr0_user_arch_prctl(CPUX86State *env, int code, abi_ulong arg2)
  */
 uint64_t xcr0_sig_user_xfeatures(CPUX86State *env)
 {
-    uint64_t dynamic = XCR0_BIT(XCR0_TILEDATA) & ~xcomp_perm_granted;
+    uint64_t dynamic = xcr0_xfd_mask() & ~xcomp_perm_granted;
 
     return env->xcr0 & ~dynamic;
 }
@@ -397,7 +424,7 @@ abi_ulong xcr0_user_minsigstksz(CPUX86State *env)
     uint32_t fpstate = sizeof(X86LegacyXSaveArea);
 
     if (env->features[FEAT_1_ECX] & CPUID_EXT_XSAVE) {
-        fpstate = xsave_area_size(x86_xcr0_machine_xcr0(), false) + XCR0_SIG_MAGIC2_SIZE;
+        fpstate = xsave_area_size(machine_xcr0, false) + XCR0_SIG_MAGIC2_SIZE;
     }
     fpstate += KERNEL_FREGS_STATE_SIZE;
     return ROUND_UP(KERNEL_SIGFRAME_IA32_SIZE + (KERNEL_FRAME_ALIGNMENT - 1) + fpstate +

@@ -27,6 +27,12 @@ void xcr0_user_init_cpu(CPUArchState *env, const char *cpu_model);
  */
 abi_long xcr0_user_arch_prctl(CPUArchState *env, int code, abi_ulong arg2);
 
+/*
+ * #NM raised by XFD (IA32_XFD_ERR says for what): true if the process has permission, and the
+ * thread's XFD is disarmed so that the instruction can run again; false for SIGILL.
+ */
+bool xcr0_user_xfd_fault(CPUArchState *env);
+
 /* The XSAVE part of signal frames, as Linux builds and restores it (xcr0-user.c). */
 uint64_t xcr0_sig_user_xfeatures(CPUArchState *env);
 uint32_t xcr0_sig_user_size(CPUArchState *env);

@@ -19,19 +19,6 @@ static struct xcr0_profile machine_profile;
 static bool profile_chosen;  /* by -xsave-layout */
 static bool profile_generic = true; /* a built-in vendor layout, not a real CPU's dump */
 static bool profile_active;  /* x86_xcr0_init_cpu() found XSAVE and set the model up */
-static uint64_t machine_xcr0; /* what the first vCPU started with */
-/* The process may use AMX TILEDATA (ARCH_REQ_XCOMP_PERM); until then XFD traps its use. */
-static bool tiledata_permitted;
-
-void x86_xcr0_permit_tiledata(void)
-{
-    tiledata_permitted = true;
-}
-
-bool x86_xcr0_tiledata_permitted(void)
-{
-    return tiledata_permitted;
-}
 
 /*
  * CPUID.(0xD,1).EAX features this emulator executes (XSAVES/XRSTORS only as far as user mode
@@ -48,11 +35,6 @@ int x86_xcr0_choose_profile(const char *spec, char *err, size_t errlen)
     profile_chosen = true;
     profile_generic = !strcmp(spec, "intel") || !strcmp(spec, "amd");
     return 0;
-}
-
-uint64_t x86_xcr0_machine_xcr0(void)
-{
-    return profile_active ? machine_xcr0 : 0;
 }
 
 const struct xcr0_vendor_rules *x86_xcr0_rules(void)
@@ -222,7 +204,6 @@ int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t 
     }
     /* What XSETBV does (helper_xsetbv): set XCR0, then the hflags that depend on it. */
     env->xcr0 = value;
-    machine_xcr0 = value;
     x86_xcr0_sync_hflags(env);
     return 0;
 }

@@ -49,18 +49,7 @@ int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t 
  */
 void x86_xcr0_sync_hflags(CPUX86State *env);
 
-/*
- * The XCR0 the machine's OS enabled: the value the emulator started the program with. Linux
- * reports it as ARCH_GET_XCOMP_SUPP; per-thread changes stay within it. 0 without XSAVE.
- */
-uint64_t x86_xcr0_machine_xcr0(void);
 
-/*
- * Linux arms XFD for AMX TILEDATA: a process must ask for it (ARCH_REQ_XCOMP_PERM) before using
- * it, or its first use (XRSTOR of it, here) raises SIGILL. Permission is per process.
- */
-void x86_xcr0_permit_tiledata(void);
-bool x86_xcr0_tiledata_permitted(void);
 
 /*
  * The machine's vendor rules (libxcr0: XINUSE, x87 pointers, FCW, MXCSR, XSAVES) and the MXCSR

@@ -230,16 +230,27 @@ uint64_t xcr0_defined_mask(void)
     return mask;
 }
 
-uint64_t xcr0_supervisor_mask(void)
+/* The components whose flag (a bool member at offset) is set. */
+static uint64_t mask_where(size_t offset)
 {
     uint64_t mask = 0;
 
     for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
-        if (components[i].supervisor) {
+        if (*(const bool *)((const char *)&components[i] + offset)) {
             mask |= XCR0_BIT(components[i].nr);
         }
     }
     return mask;
+}
+
+uint64_t xcr0_supervisor_mask(void)
+{
+    return mask_where(offsetof(struct xcr0_component, supervisor));
+}
+
+uint64_t xcr0_xfd_mask(void)
+{
+    return mask_where(offsetof(struct xcr0_component, xfd));
 }
 
 static int parse_number(const char *text, uint64_t *mask)

@@ -94,6 +94,9 @@ const struct xcr0_component *xcr0_component_by_name(const char *name);
 uint64_t xcr0_defined_mask(void);
 /* Every defined supervisor (IA32_XSS) component. */
 uint64_t xcr0_supervisor_mask(void);
+/* Every component extended feature disable may arm (the table's xfd column): the ones Linux
+ * allocates on first use, after ARCH_REQ_XCOMP_PERM (XFEATURE_MASK_USER_DYNAMIC). */
+uint64_t xcr0_xfd_mask(void);
 
 /*
  * Parse a mask as written by a user: a number ("0xe7", "231") or a list of component names and
