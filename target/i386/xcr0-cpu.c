@@ -123,6 +123,29 @@ static int check_profile_fits(const struct xcr0_profile *p, char *err, size_t er
     return 0;
 }
 
+/*
+ * Upstream's own table of save areas (x86_ext_save_areas, Intel's offsets) gets the machine's
+ * facts, as kvm_cpu_xsave_init() fills it from the host's CPUID: whatever upstream code reads it
+ * sees the profile's offsets, sizes and flags. (Leaf 0xD and the area sizes still come from
+ * libxcr0, which also knows the compacted format's alignment and the components past upstream's
+ * table.)
+ */
+static void fill_ext_save_areas(const struct xcr0_profile *p)
+{
+    for (unsigned nr = 2; nr < XSAVE_STATE_AREA_COUNT; nr++) {
+        ExtSaveArea *esa = &x86_ext_save_areas[nr];
+        const struct xcr0_profile_component *c = &p->comp[nr];
+
+        if (c->size == 0) {
+            continue;
+        }
+        esa->offset = c->offset;
+        esa->size = c->size;
+        esa->ecx = (c->align64 ? ESA_FEATURE_ALIGN64_MASK : 0) |
+                   (c->xfd ? ESA_FEATURE_XFD_MASK : 0);
+    }
+}
+
 int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t errlen)
 {
     uint64_t value;
@@ -149,6 +172,7 @@ int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t 
     if (check_profile_fits(&machine_profile, err, errlen) != 0) {
         return -1;
     }
+    fill_ext_save_areas(&machine_profile);
     profile_active = true;
 
     if (profile_generic) {
