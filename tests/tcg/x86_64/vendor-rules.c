@@ -22,6 +22,12 @@
  *                           XRSTOR accept it or raise #GP
  *   vendor-rules xsaveopt   XSAVEOPT's modified optimisation: XRSTOR from A, A overwritten, then
  *                           one instruction or none, XSAVEOPT to A: which components it rewrote
+ *   vendor-rules fxsave-xsave
+ *                           FXSAVE64 and XSAVE64 with RFBM = x87|SSE of the same state, into
+ *                           buffers poisoned alike: the first 512 bytes must be identical on
+ *                           every vendor (one legacy-region format, SDM 13.5.1, 13.5.2); shown
+ *                           for loaded patterns, a pending unmasked exception and the initial
+ *                           state
  *
  * Nothing here uses EVEX or opmask instructions (TCG does not execute them yet), and nothing
  * prints an absolute address.
@@ -31,6 +37,7 @@
  * test x87-pointers: -xcr0 host -xsave-layout host -- x87-pointers => recorded
  * test fcw-mxcsr: -xcr0 host -xsave-layout host -- fcw-mxcsr => recorded
  * test xsaveopt: -xcr0 host -xsave-layout host -- xsaveopt => recorded
+ * test fxsave-xsave-host: -xcr0 host -xsave-layout host -- fxsave-xsave => native
  * test bad-rules: -xsave-layout @data/bad-rules.txt -- idioms => error line 2: rules: bad value in 'xinuse=sometimes'
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -619,6 +626,58 @@ static void run_xsaveopt(void)
     }
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * FXSAVE against XSAVE (RFBM = 3) of one state.
+ */
+static void run_fxsave_xsave(void)
+{
+    static const float zero = 0.0f;
+    static const uint16_t cw = 0x037b;
+
+    for (int state = 0; state < 4; state++) {
+        unsigned first = 512;
+
+        memset(sv[0], 0xa5, 512);
+        memset(sv[1], 0xa5, 512);
+        if (state < 2) {
+            /* A pattern in x87 and SSE; state 1 with an unmasked exception flag (ES = 1). */
+            xstate_pattern(img, AREA, xcr0, 3, (uint8_t)(0x11 * (state + 1)));
+            if (state == 1) {
+                wr16(img, 0x037e);
+                wr16(img + 2, 0x0001);
+            }
+            __asm__ volatile(ALL "xrstor64 (%0)\n\tmov $3, %%eax\n\txor %%edx, %%edx\n\t"
+                             "xrstor64 (%1)\n\tfxsave64 (%2)\n\t"
+                             "mov $3, %%eax\n\txor %%edx, %%edx\n\txsave64 (%3)\n\t"
+                             ALL "xrstor64 (%0)\n\t"
+                             : : "r"(init_img), "r"(img), "r"(sv[0]), "r"(sv[1])
+                             : "rax", "rdx", "memory");
+        } else if (state == 2) {
+            /* A real pending #Z: pointers of the FDIVS. */
+            __asm__ volatile(ALL "xrstor64 (%0)\n\tfldcw %4\n\tfld1\n\tfdivs %3\n\t"
+                             "fxsave64 (%1)\n\tmov $3, %%eax\n\txor %%edx, %%edx\n\t"
+                             "xsave64 (%2)\n\t" ALL "xrstor64 (%0)\n\t"
+                             : : "r"(init_img), "r"(sv[0]), "r"(sv[1]), "m"(zero), "m"(cw)
+                             : "rax", "rdx", "memory");
+        } else {
+            __asm__ volatile(ALL "xrstor64 (%0)\n\tfxsave64 (%1)\n\t"
+                             "mov $3, %%eax\n\txor %%edx, %%edx\n\txsave64 (%2)\n\t"
+                             : : "r"(init_img), "r"(sv[0]), "r"(sv[1]) : "rax", "rdx", "memory");
+        }
+        for (unsigned k = 0; k < 512 && first == 512; k++) {
+            if (sv[0][k] != sv[1][k]) {
+                first = k;
+            }
+        }
+        if (first == 512) {
+            printf("state %d: fxsave64 and xsave64 (rfbm 3) identical in bytes 0..511\n", state);
+        } else {
+            printf("state %d: first difference at byte %u: fxsave64 %02x, xsave64 %02x\n", state,
+                   first, sv[0][first], sv[1][first]);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     uint32_t a, b, c, d;
@@ -640,8 +699,11 @@ int main(int argc, char **argv)
         run_fcw_mxcsr();
     } else if (strcmp(mode, "xsaveopt") == 0) {
         run_xsaveopt();
+    } else if (strcmp(mode, "fxsave-xsave") == 0) {
+        run_fxsave_xsave();
     } else {
-        fprintf(stderr, "usage: vendor-rules idioms|x87-hidden|x87-pointers|fcw-mxcsr|xsaveopt\n");
+        fprintf(stderr, "usage: vendor-rules idioms|x87-hidden|x87-pointers|fcw-mxcsr|xsaveopt|"
+                "fxsave-xsave\n");
         return 2;
     }
     return 0;
