@@ -11,6 +11,7 @@
 #   make fuzz          libFuzzer targets of libxcr0 under ASan/UBSan, 60 s each (FUZZ_SECONDS)
 #   make record-silicon  record this x86-64 machine's native outputs in tests/silicon/ (NAME=, FORCE=1)
 #   make baseline      build unpatched upstream (same version and flags) in build/upstream/
+#   make check-series  build upstream + patches 1..k for every k (is the series bisectable?)
 #   make export-patches  turn the commits in build/qemu-src back into patches/
 #   make install       install qemu-x86_64-xcr0 and xcr0 under $(DESTDIR)$(PREFIX)
 #   make clean / distclean
@@ -21,7 +22,7 @@ NINJA ?= ninja
 B := build
 
 .PHONY: all demo check check-oracle fuzz bench bench-callgrind baseline install clean distclean \
-        export-patches reset-tree tree cross-aarch64 check-aarch64 record-silicon
+        export-patches reset-tree tree cross-aarch64 check-aarch64 check-series record-silicon
 
 all: $(B)/qemu-x86_64 $(B)/xcr0
 
@@ -78,6 +79,9 @@ baseline: $(B)/upstream/qemu-x86_64
 
 $(B)/upstream/qemu-x86_64: $(B)/config.mk
 	scripts/baseline
+
+check-series: $(B)/config.mk
+	scripts/check-series
 
 export-patches:
 	scripts/tree export
