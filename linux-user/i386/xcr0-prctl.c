@@ -32,9 +32,15 @@ static uint64_t xcomp_perm(uint64_t granted)
     return (supp & ~xcr0_xfd_mask()) | (granted & supp);
 }
 
-uint64_t xcr0_user_dynamic_permitted(void)
+uint64_t xcr0_user_dynamic_denied(void)
 {
-    return xcomp_perm_granted & xcr0_xfd_mask();
+    /* Every signal frame asks: the table's xfd column is read once. */
+    static uint64_t dynamic;
+
+    if (!dynamic) {
+        dynamic = xcr0_xfd_mask();
+    }
+    return dynamic & ~xcomp_perm_granted;
 }
 
 static abi_long put_u64(abi_ulong addr, uint64_t val)

@@ -27,8 +27,8 @@ void xcr0_user_init_cpu(CPUArchState *env, const char *cpu_model);
  */
 uint64_t xcr0_user_machine_xcr0(void);
 
-/* The dynamic components (XFD-armed, AMX TILEDATA) the process has permission for. */
-uint64_t xcr0_user_dynamic_permitted(void);
+/* The dynamic components (XFD-armed, AMX TILEDATA) the process has no permission for. */
+uint64_t xcr0_user_dynamic_denied(void);
 
 /*
  * arch_prctl codes other than the FS/GS ones, answered as Linux answers them for the emulated

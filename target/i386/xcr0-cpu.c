@@ -37,32 +37,8 @@ int x86_xcr0_choose_profile(const char *spec, char *err, size_t errlen)
     return 0;
 }
 
-const struct xcr0_vendor_rules *x86_xcr0_rules(void)
-{
-    static struct xcr0_vendor_rules intel;
-    static bool intel_ready;
-
-    if (profile_active) {
-        return &machine_profile.rules;
-    }
-    if (!intel_ready) {
-        xcr0_vendor_rules_named("intel", &intel);
-        intel_ready = true;
-    }
-    return &intel;
-}
-
-uint32_t x86_xcr0_mxcsr_mask(void)
-{
-    return profile_active ? machine_profile.mxcsr_mask : 0xffff;
-}
-
-uint16_t x86_xcr0_fcw(uint16_t value)
-{
-    const struct xcr0_vendor_rules *r = x86_xcr0_rules();
-
-    return (value & r->fcw_keep) | r->fcw_set;
-}
+struct xcr0_vendor_rules x86_xcr0_machine_rules;
+uint32_t x86_xcr0_machine_mxcsr_mask;
 
 const struct xcr0_profile *x86_xcr0_chosen_profile(void)
 {
@@ -151,6 +127,9 @@ int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t 
     uint64_t value;
     enum xcr0_rule rule;
 
+    /* Without XSAVE (no profile), FXSAVE, FLDCW and LDMXCSR follow upstream's Intel view. */
+    xcr0_vendor_rules_named("intel", &x86_xcr0_machine_rules);
+    x86_xcr0_machine_mxcsr_mask = 0xffff;
     if (!(env->features[FEAT_1_ECX] & CPUID_EXT_XSAVE)) {
         if (xcr0 || profile_chosen) {
             snprintf(err, errlen, "the CPU model has no XSAVE, so it has no XCR0 "
@@ -173,6 +152,8 @@ int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t 
         return -1;
     }
     fill_ext_save_areas(&machine_profile);
+    x86_xcr0_machine_rules = machine_profile.rules;
+    x86_xcr0_machine_mxcsr_mask = machine_profile.mxcsr_mask;
     profile_active = true;
 
     if (profile_generic) {

@@ -9,8 +9,7 @@
 #ifndef TARGET_I386_XCR0_CPU_H
 #define TARGET_I386_XCR0_CPU_H
 
-struct xcr0_profile;
-struct xcr0_vendor_rules;
+#include "xcr0/xcr0.h"
 
 /*
  * What the translator knows, inside one translation block, of the XINUSE words it keeps
@@ -53,13 +52,28 @@ void x86_xcr0_sync_hflags(CPUX86State *env);
 
 /*
  * The machine's vendor rules (libxcr0: XINUSE, x87 pointers, FCW, MXCSR, XSAVES) and the MXCSR
- * bits LDMXCSR, FXRSTOR and XRSTOR accept. Intel's rules and 0xffff before the profile is set
- * up or on a CPU model without XSAVE.
+ * bits LDMXCSR, FXRSTOR and XRSTOR accept: the profile's, or Intel's and 0xffff on a CPU model
+ * without XSAVE; set by x86_xcr0_init_cpu() before the guest runs. Read on every XSAVE, XRSTOR,
+ * FLDCW and signal: plain globals, not calls.
  */
-const struct xcr0_vendor_rules *x86_xcr0_rules(void);
-uint32_t x86_xcr0_mxcsr_mask(void);
+extern struct xcr0_vendor_rules x86_xcr0_machine_rules;
+extern uint32_t x86_xcr0_machine_mxcsr_mask;
+
+static inline const struct xcr0_vendor_rules *x86_xcr0_rules(void)
+{
+    return &x86_xcr0_machine_rules;
+}
+
+static inline uint32_t x86_xcr0_mxcsr_mask(void)
+{
+    return x86_xcr0_machine_mxcsr_mask;
+}
+
 /* FCW as the machine stores a value loaded by FLDCW, FLDENV, FRSTOR, FXRSTOR or XRSTOR. */
-uint16_t x86_xcr0_fcw(uint16_t value);
+static inline uint16_t x86_xcr0_fcw(uint16_t value)
+{
+    return (value & x86_xcr0_machine_rules.fcw_keep) | x86_xcr0_machine_rules.fcw_set;
+}
 
 /* The profile -xsave-layout chose, or NULL. */
 const struct xcr0_profile *x86_xcr0_chosen_profile(void);

@@ -243,14 +243,28 @@ static uint64_t mask_where(size_t offset)
     return mask;
 }
 
+/*
+ * The table never changes, and these masks are asked for on hot paths (every signal frame):
+ * compute each once. Racing first callers compute the same value.
+ */
 uint64_t xcr0_supervisor_mask(void)
 {
-    return mask_where(offsetof(struct xcr0_component, supervisor));
+    static uint64_t mask;
+
+    if (!mask) {
+        mask = mask_where(offsetof(struct xcr0_component, supervisor));
+    }
+    return mask;
 }
 
 uint64_t xcr0_xfd_mask(void)
 {
-    return mask_where(offsetof(struct xcr0_component, xfd));
+    static uint64_t mask;
+
+    if (!mask) {
+        mask = mask_where(offsetof(struct xcr0_component, xfd));
+    }
+    return mask;
 }
 
 static int parse_number(const char *text, uint64_t *mask)
