@@ -58,8 +58,13 @@ static void print_xcr0_help(void)
                    c->description);
         }
     }
-    printf("Groups: avx512 = opmask,zmm_hi256,hi16_zmm; mpx = bndregs,bndcsr; "
-           "amx = tilecfg,tiledata\n");
+    {
+        char groups[256];
+
+        /* The all-or-none groups of the component table (XSETBV's rules). */
+        xcr0_format_groups(groups, sizeof(groups));
+        printf("Groups (all or none): %s\n", groups);
+    }
     if (chosen) {
         print_profile_support(chosen, " (-xsave-layout)");
         return;

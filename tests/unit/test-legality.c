@@ -100,6 +100,30 @@ static void test_explanations(void)
     }
 }
 
+/* The table's groups and requirements are XSETBV's rules as the SDM lists them. */
+static void test_table_rules(void)
+{
+    char groups[256];
+
+    EXPECT(xcr0_group_mask("mpx") == 0x18 && xcr0_group_mask("avx512") == 0xe0 &&
+           xcr0_group_mask("amx") == 0x60000 && xcr0_group_mask("nope") == 0 &&
+           xcr0_group_mask(NULL) == 0, "groups 0x%llx 0x%llx 0x%llx",
+           (unsigned long long)xcr0_group_mask("mpx"),
+           (unsigned long long)xcr0_group_mask("avx512"),
+           (unsigned long long)xcr0_group_mask("amx"));
+    /* The header's masks are the same sets. */
+    EXPECT(xcr0_group_mask("mpx") == XCR0_MASK_MPX &&
+           xcr0_group_mask("avx512") == XCR0_MASK_AVX512 &&
+           xcr0_group_mask("amx") == XCR0_MASK_AMX, "header masks differ from the table");
+    EXPECT(xcr0_component(XCR0_YMM)->requires == XCR0_SSE &&
+           xcr0_component(XCR0_OPMASK)->requires == XCR0_YMM &&
+           xcr0_component(XCR0_HI16_ZMM)->requires == XCR0_YMM &&
+           xcr0_component(XCR0_SSE)->requires == -1, "requirements");
+    xcr0_format_groups(groups, sizeof(groups));
+    EXPECT(strcmp(groups, "mpx = bndregs,bndcsr; avx512 = opmask,zmm_hi256,hi16_zmm; "
+                  "amx = tilecfg,tiledata") == 0, "groups text '%s'", groups);
+}
+
 static void test_parse(void)
 {
     static const struct {
@@ -184,6 +208,7 @@ int main(void)
 {
     RUN(test_rule_table);
     RUN(test_explanations);
+    RUN(test_table_rules);
     RUN(test_parse);
     RUN(test_profile_rules);
     UNIT_EXIT();

@@ -18,32 +18,39 @@
 #define USER false
 #define SUPERVISOR true
 
-/*                nr               name         description                     size    sup         xfd    init rule       offset {intel, amd}   align64 {intel, amd} */
-#define C(nr, name, desc, size, sup, xfd, init, off_intel, off_amd, al_intel, al_amd) \
-    { nr, name, desc, size, sup, xfd, init, { off_intel, off_amd }, { al_intel, al_amd } }
+/*
+ * Columns: nr, name, description, size, user/supervisor, XFD, init rule, standard offset {intel,
+ * amd}, compacted 64-byte alignment {intel, amd}, all-or-none group (XSETBV #GP unless every
+ * member is enabled together; also a name for -xcr0), and the component it requires in XCR0
+ * (XSETBV #GP without it; -1 none). SDM vol. 2B XSETBV, vol. 1 13.3.
+ */
+#define NONE (-1)
+#define C(nr, name, desc, size, sup, xfd, init, off_intel, off_amd, al_intel, al_amd, group, req) \
+    { nr, name, desc, size, sup, xfd, init, { off_intel, off_amd }, { al_intel, al_amd }, \
+      group, req }
 
 static const struct xcr0_component components[] = {
-    C(XCR0_X87,       "x87",       "x87 floating point registers", 160,  USER, false, XCR0_INIT_X87,  0,     0,     false, false),
-    C(XCR0_SSE,       "sse",       "SSE registers (XMM, MXCSR)",   256,  USER, false, XCR0_INIT_SSE,  160,   160,   false, false),
-    C(XCR0_YMM,       "avx",       "AVX registers (YMM_Hi128)",    256,  USER, false, XCR0_INIT_ZERO, 0x240, 0x240, false, false),
-    C(XCR0_BNDREGS,   "bndregs",   "MPX bounds registers",         64,   USER, false, XCR0_INIT_ZERO, 0x3c0, 0,     false, false),
-    C(XCR0_BNDCSR,    "bndcsr",    "MPX BNDCFGU and BNDSTATUS",    64,   USER, false, XCR0_INIT_ZERO, 0x400, 0,     false, false),
-    C(XCR0_OPMASK,    "opmask",    "AVX-512 opmask registers k0-k7", 64, USER, false, XCR0_INIT_ZERO, 0x440, 0x340, false, false),
-    C(XCR0_ZMM_HI256, "zmm_hi256", "AVX-512 upper halves of ZMM0-15", 512, USER, false, XCR0_INIT_ZERO, 0x480, 0x380, false, false),
-    C(XCR0_HI16_ZMM,  "hi16_zmm",  "AVX-512 ZMM16-31",             1024, USER, false, XCR0_INIT_ZERO, 0x680, 0x580, false, false),
-    C(XCR0_PT,        "pt",        "Processor Trace",              128,  SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
-    C(XCR0_PKRU,      "pkru",      "Protection keys (PKRU)",       8,    USER, false, XCR0_INIT_ZERO, 0xa80, 0x980, false, false),
-    C(XCR0_PASID,     "pasid",     "PASID state",                  8,    SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
-    C(XCR0_CET_U,     "cet_u",     "CET user state",               16,   SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
-    C(XCR0_CET_S,     "cet_s",     "CET supervisor state",         24,   SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
-    C(XCR0_HDC,       "hdc",       "Hardware duty cycling",        8,    SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
-    C(XCR0_UINTR,     "uintr",     "User interrupts",              48,   SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
-    C(XCR0_LBR,       "lbr",       "Architectural LBRs",           808,  SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
-    C(XCR0_HWP,       "hwp",       "Hardware P-states",            8,    SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false),
-    C(XCR0_TILECFG,   "tilecfg",   "AMX tile configuration",       64,   USER, false, XCR0_INIT_ZERO, 0xac0, 0,     true,  false),
-    C(XCR0_TILEDATA,  "tiledata",  "AMX tile data",                8192, USER, true,  XCR0_INIT_ZERO, 0xb00, 0,     true,  false),
-    C(XCR0_APX,       "apx",       "APX extended GPRs R16-R31",    128,  USER, false, XCR0_INIT_ZERO, 0x3c0, 0,     false, false),
-    C(XCR0_LWP,       "lwp",       "AMD lightweight profiling",    128,  USER, false, XCR0_INIT_ZERO, 0,     0,     false, false),
+    C(XCR0_X87,       "x87",       "x87 floating point registers", 160,  USER, false, XCR0_INIT_X87,  0,     0,     false, false, NULL, NONE),
+    C(XCR0_SSE,       "sse",       "SSE registers (XMM, MXCSR)",   256,  USER, false, XCR0_INIT_SSE,  160,   160,   false, false, NULL, NONE),
+    C(XCR0_YMM,       "avx",       "AVX registers (YMM_Hi128)",    256,  USER, false, XCR0_INIT_ZERO, 0x240, 0x240, false, false, NULL, XCR0_SSE),
+    C(XCR0_BNDREGS,   "bndregs",   "MPX bounds registers",         64,   USER, false, XCR0_INIT_ZERO, 0x3c0, 0,     false, false, "mpx", NONE),
+    C(XCR0_BNDCSR,    "bndcsr",    "MPX BNDCFGU and BNDSTATUS",    64,   USER, false, XCR0_INIT_ZERO, 0x400, 0,     false, false, "mpx", NONE),
+    C(XCR0_OPMASK,    "opmask",    "AVX-512 opmask registers k0-k7", 64, USER, false, XCR0_INIT_ZERO, 0x440, 0x340, false, false, "avx512", XCR0_YMM),
+    C(XCR0_ZMM_HI256, "zmm_hi256", "AVX-512 upper halves of ZMM0-15", 512, USER, false, XCR0_INIT_ZERO, 0x480, 0x380, false, false, "avx512", XCR0_YMM),
+    C(XCR0_HI16_ZMM,  "hi16_zmm",  "AVX-512 ZMM16-31",             1024, USER, false, XCR0_INIT_ZERO, 0x680, 0x580, false, false, "avx512", XCR0_YMM),
+    C(XCR0_PT,        "pt",        "Processor Trace",              128,  SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false, NULL, NONE),
+    C(XCR0_PKRU,      "pkru",      "Protection keys (PKRU)",       8,    USER, false, XCR0_INIT_ZERO, 0xa80, 0x980, false, false, NULL, NONE),
+    C(XCR0_PASID,     "pasid",     "PASID state",                  8,    SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false, NULL, NONE),
+    C(XCR0_CET_U,     "cet_u",     "CET user state",               16,   SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false, NULL, NONE),
+    C(XCR0_CET_S,     "cet_s",     "CET supervisor state",         24,   SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false, NULL, NONE),
+    C(XCR0_HDC,       "hdc",       "Hardware duty cycling",        8,    SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false, NULL, NONE),
+    C(XCR0_UINTR,     "uintr",     "User interrupts",              48,   SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false, NULL, NONE),
+    C(XCR0_LBR,       "lbr",       "Architectural LBRs",           808,  SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false, NULL, NONE),
+    C(XCR0_HWP,       "hwp",       "Hardware P-states",            8,    SUPERVISOR, false, XCR0_INIT_ZERO, 0, 0, false, false, NULL, NONE),
+    C(XCR0_TILECFG,   "tilecfg",   "AMX tile configuration",       64,   USER, false, XCR0_INIT_ZERO, 0xac0, 0,     true,  false, "amx", NONE),
+    C(XCR0_TILEDATA,  "tiledata",  "AMX tile data",                8192, USER, true,  XCR0_INIT_ZERO, 0xb00, 0,     true,  false, "amx", NONE),
+    C(XCR0_APX,       "apx",       "APX extended GPRs R16-R31",    128,  USER, false, XCR0_INIT_ZERO, 0x3c0, 0,     false, false, NULL, NONE),
+    C(XCR0_LWP,       "lwp",       "AMD lightweight profiling",    128,  USER, false, XCR0_INIT_ZERO, 0,     0,     false, false, NULL, NONE),
 };
 
 /*
@@ -164,18 +171,61 @@ bool xcr0_component_is_init(unsigned nr, const void *data, size_t len)
     }
 }
 
-/* Names a user may write for several components at once. */
+/* Other names a user may write for a component (the groups come from the table). */
 static const struct {
     const char *name;
     uint64_t mask;
-} groups[] = {
+} aliases[] = {
     { "ymm",    XCR0_BIT(XCR0_YMM) },
     { "k",      XCR0_BIT(XCR0_OPMASK) },
-    { "avx512", XCR0_MASK_AVX512 },
-    { "mpx",    XCR0_MASK_MPX },
-    { "amx",    XCR0_MASK_AMX },
     { "fp",     XCR0_BIT(XCR0_X87) },
 };
+
+uint64_t xcr0_group_mask(const char *group)
+{
+    uint64_t mask = 0;
+
+    for (size_t i = 0; group && i < sizeof(components) / sizeof(components[0]); i++) {
+        if (components[i].group && strcmp(components[i].group, group) == 0) {
+            mask |= XCR0_BIT(components[i].nr);
+        }
+    }
+    return mask;
+}
+
+/* Whether row i is the first of its group in the table (each group is listed once). */
+static bool first_of_group(size_t i)
+{
+    if (components[i].group == NULL) {
+        return false;
+    }
+    for (size_t j = 0; j < i; j++) {
+        if (components[j].group && strcmp(components[j].group, components[i].group) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void xcr0_format_groups(char *buf, size_t len)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
+        char names[256];
+
+        if (!first_of_group(i)) {
+            continue;
+        }
+        xcr0_format_names(xcr0_group_mask(components[i].group), names, sizeof(names));
+        for (char *c = names; *c; c++) {
+            *c = *c == '|' ? ',' : *c;
+        }
+        used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s = %s",
+                                 used ? "; " : "", components[i].group, names);
+    }
+}
 
 const struct xcr0_component *xcr0_component(unsigned nr)
 {
@@ -328,9 +378,15 @@ int xcr0_parse_mask(const char *text, uint64_t *mask, char *err, size_t errlen)
             result |= XCR0_BIT(c->nr);
             found = true;
         }
-        for (size_t i = 0; !found && i < sizeof(groups) / sizeof(groups[0]); i++) {
-            if (name_eq(p, len, groups[i].name)) {
-                result |= groups[i].mask;
+        for (size_t i = 0; !found && i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+            if (name_eq(p, len, aliases[i].name)) {
+                result |= aliases[i].mask;
+                found = true;
+            }
+        }
+        for (size_t i = 0; !found && i < sizeof(components) / sizeof(components[0]); i++) {
+            if (components[i].group && name_eq(p, len, components[i].group)) {
+                result |= xcr0_group_mask(components[i].group);
                 found = true;
             }
         }
@@ -341,8 +397,15 @@ int xcr0_parse_mask(const char *text, uint64_t *mask, char *err, size_t errlen)
                 used += (size_t)snprintf(names + used, used < sizeof(names) ? sizeof(names) - used : 0,
                                          "%s%s", i ? "," : "", components[i].name);
             }
-            snprintf(err, errlen, "unknown component '%.*s' in '%s' (known: %s, avx512, mpx, amx, "
-                     "or a number)", (int)len, p, text, names);
+            for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
+                if (first_of_group(i)) {
+                    used += (size_t)snprintf(names + used,
+                                             used < sizeof(names) ? sizeof(names) - used : 0,
+                                             ", %s", components[i].group);
+                }
+            }
+            snprintf(err, errlen, "unknown component '%.*s' in '%s' (known: %s, or a number)",
+                     (int)len, p, text, names);
             return -1;
         }
         p += len;

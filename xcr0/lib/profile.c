@@ -60,19 +60,20 @@ static int infer_xcr0(const struct xcr0_profile *p, uint32_t size, uint64_t *out
             s |= XCR0_BIT(nr);
         }
     }
+    /* Drop what breaks the table's rules (incomplete groups, missing requirements) until
+     * nothing changes; what is left is the largest legal subset. */
     do {
         prev = s;
-        if ((s & XCR0_MASK_MPX) != XCR0_MASK_MPX) {
-            s &= ~XCR0_MASK_MPX;
-        }
-        if ((s & XCR0_MASK_AMX) != XCR0_MASK_AMX) {
-            s &= ~XCR0_MASK_AMX;
-        }
-        if ((s & XCR0_MASK_AVX512) != XCR0_MASK_AVX512 || !(s & XCR0_BIT(XCR0_YMM))) {
-            s &= ~XCR0_MASK_AVX512;
-        }
-        if (!(s & XCR0_BIT(XCR0_SSE))) {
-            s &= ~XCR0_BIT(XCR0_YMM);
+        for (uint64_t rest = s; rest; rest &= rest - 1) {
+            const struct xcr0_component *c = xcr0_component((unsigned)__builtin_ctzll(rest));
+            uint64_t group = c ? xcr0_group_mask(c->group) : 0;
+
+            if ((s & group) != group) {
+                s &= ~group;
+            }
+            if (c && c->requires >= 0 && !(s & XCR0_BIT(c->requires))) {
+                s &= ~(group | XCR0_BIT(c->nr));
+            }
         }
     } while (s != prev);
     if (!(s & XCR0_BIT(XCR0_X87)) || xcr0_check(s, p->supported) != XCR0_RULE_OK ||

@@ -84,6 +84,10 @@ struct xcr0_component {
      * built-in profile; offset 0 means the profile does not have the component. */
     uint32_t offset[XCR0_PROFILE_BUILTIN_COUNT];
     bool align64[XCR0_PROFILE_BUILTIN_COUNT];
+    /* XSETBV's rules (SDM vol. 2B XSETBV): the all-or-none group the component belongs to
+     * ("mpx", "avx512", "amx"; NULL: none), and the component it needs enabled (-1: none). */
+    const char *group;
+    int requires;
 };
 
 /* The component with number nr, or NULL if nr names no defined component. */
@@ -108,19 +112,29 @@ int xcr0_parse_mask(const char *text, uint64_t *mask, char *err, size_t errlen);
 /* Write "x87|sse|avx" for a mask ("none" for 0, "bit40" for undefined bits). */
 void xcr0_format_names(uint64_t mask, char *buf, size_t len);
 
-/* The rules an XCR0 value must obey (SDM vol. 2 XSETBV, 13.3). */
+/*
+ * The rules an XCR0 value must obey (SDM vol. 2 XSETBV, 13.3). The group and requirement rules
+ * come from the component table's columns; the names of the old specific rules stay as aliases.
+ */
 enum xcr0_rule {
     XCR0_RULE_OK = 0,
     XCR0_RULE_X87_REQUIRED,      /* bit 0 must be 1 */
-    XCR0_RULE_YMM_NEEDS_SSE,     /* bit 2 requires bit 1 */
-    XCR0_RULE_MPX_PAIR,          /* bits 3 and 4 together */
-    XCR0_RULE_AVX512_ALL,        /* bits 5, 6, 7 all or none */
-    XCR0_RULE_AVX512_NEEDS_YMM,  /* bits 5-7 require bit 2 */
-    XCR0_RULE_AMX_PAIR,          /* bits 17 and 18 together */
+    XCR0_RULE_REQUIRES,          /* a component without the one it requires (table) */
+    XCR0_RULE_GROUP,             /* part of an all-or-none group (table) */
     XCR0_RULE_UNDEFINED_BIT,     /* a bit that names no state component */
     XCR0_RULE_SUPERVISOR_BIT,    /* an IA32_XSS component, never an XCR0 bit */
     XCR0_RULE_UNSUPPORTED,       /* a bit the CPU does not enumerate in CPUID.(0xD,0) */
+    XCR0_RULE_YMM_NEEDS_SSE = XCR0_RULE_REQUIRES,      /* bit 2 requires bit 1 */
+    XCR0_RULE_AVX512_NEEDS_YMM = XCR0_RULE_REQUIRES,   /* bits 5-7 require bit 2 */
+    XCR0_RULE_MPX_PAIR = XCR0_RULE_GROUP,              /* bits 3 and 4 together */
+    XCR0_RULE_AVX512_ALL = XCR0_RULE_GROUP,            /* bits 5, 6, 7 all or none */
+    XCR0_RULE_AMX_PAIR = XCR0_RULE_GROUP,              /* bits 17 and 18 together */
 };
+
+/* The members of an all-or-none group of the table ("avx512"), or 0. */
+uint64_t xcr0_group_mask(const char *group);
+/* "mpx = bndregs,bndcsr; avx512 = ...; amx = ..." from the table, for help texts. */
+void xcr0_format_groups(char *buf, size_t len);
 
 /* Check xcr0 against the rules and a CPU's supported mask (CPUID.(0xD,0) EDX:EAX). */
 enum xcr0_rule xcr0_check(uint64_t xcr0, uint64_t supported);
