@@ -210,6 +210,11 @@ static void test_vendor_rules(void)
     EXPECT(xcr0_profile_parse(text, strlen(text), "n", &p, err, sizeof(err)) == 0 &&
            strcmp(p.rules_name, "amd") == 0 && p.mxcsr_mask == 0xffff,
            "AMD without MisAlignSse: %s 0x%x", p.rules_name, p.mxcsr_mask);
+    /* A rule-set name keeps the dump's own MisAlignSse fact. */
+    snprintf(text, sizeof(text), "# rules: amd\n%s", no_misalign);
+    EXPECT(xcr0_profile_parse(text, strlen(text), "n", &p, err, sizeof(err)) == 0 &&
+           strcmp(p.rules_name, "amd") == 0 && p.mxcsr_mask == 0xffff,
+           "rules: amd without MisAlignSse: %s 0x%x", p.rules_name, p.mxcsr_mask);
     snprintf(text, sizeof(text), "# rules: intel\n%s", zen);
     EXPECT(xcr0_profile_parse(text, strlen(text), "r", &p, err, sizeof(err)) == 0 &&
            strcmp(p.rules_name, "intel") == 0 && p.rules.xinuse == XCR0_XINUSE_BY_WRITE &&

@@ -97,7 +97,8 @@ int xcr0_profile_builtin(const char *name, struct xcr0_profile *p)
         p->xsave_features = builtins[b].xsave_features;
         xcr0_vendor_rules_for(p->vendor, &p->rules, p->rules_name);
         /* Zen 4 has MisAlignSse (CPUID 0x80000001 ECX[7]), hence MXCSR bit 17 (MM). */
-        p->mxcsr_mask = p->rules.xinuse == XCR0_XINUSE_BY_VALUE ? 0x2ffff : 0xffff;
+        p->misalign_sse = strcmp(builtins[b].vendor, "AuthenticAMD") == 0;
+        p->mxcsr_mask = xcr0_vendor_mxcsr_mask(&p->rules, p->misalign_sse);
         have = p->supported | p->xss_supported;
         for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
             const struct xcr0_component *c = &components[i];

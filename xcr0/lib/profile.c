@@ -149,10 +149,8 @@ static int profile_from_rows(struct leaf_d *d, const char *name, uint64_t xcr0,
      * CPUID 0x80000001 ECX[7] (MisAlignSse) says so; every Zen part does, so a dump without
      * that row gets it too (an inference). A host measures it with FXSAVE instead. */
     xcr0_vendor_rules_for(p->vendor, &p->rules, p->rules_name);
-    p->mxcsr_mask = 0xffff;
-    if (p->rules.xinuse == XCR0_XINUSE_BY_VALUE && (!d->have_ext1 || (d->ext1.ecx & 0x80))) {
-        p->mxcsr_mask = 0x2ffff;
-    }
+    p->misalign_sse = !d->have_ext1 || (d->ext1.ecx & 0x80);
+    p->mxcsr_mask = xcr0_vendor_mxcsr_mask(&p->rules, p->misalign_sse);
     if (d->mxcsr_mask) {
         p->mxcsr_mask = d->mxcsr_mask;
     }

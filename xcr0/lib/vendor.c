@@ -30,14 +30,19 @@ static const struct {
 } vendor_rules[] = {
     { "intel", { "GenuineIntel" },
       { XCR0_XINUSE_BY_WRITE, XCR0_X87_POINTERS_ALWAYS, 48, 64, 0xffff, 0x0000, false, true,
-        false } },
+        false, 0 } },
     /* Hygon's Dhyana is a Zen 1 derivative: an inference, never measured. */
     { "amd", { "AuthenticAMD", "HygonGenuine" },
       { XCR0_XINUSE_BY_VALUE, XCR0_X87_POINTERS_IF_ES, 57, 57, 0x1f3f, 0x0040, true, true,
-        true } },
+        true, 0x20000 } },
 };
 
 #define N_VENDOR_RULES (sizeof(vendor_rules) / sizeof(vendor_rules[0]))
+
+uint32_t xcr0_vendor_mxcsr_mask(const struct xcr0_vendor_rules *r, bool misalign_sse)
+{
+    return 0xffff | (misalign_sse ? r->misalign_mxcsr_bits : 0);
+}
 
 int xcr0_vendor_rules_named(const char *name, struct xcr0_vendor_rules *r)
 {
@@ -135,7 +140,7 @@ static int apply_word(struct xcr0_profile *p, const char *word, char *err, size_
             if (strcmp(word, vendor_rules[i].name) == 0) {
                 *r = vendor_rules[i].rules;
                 snprintf(p->rules_name, sizeof(p->rules_name), "%s", vendor_rules[i].name);
-                p->mxcsr_mask = r->xinuse == XCR0_XINUSE_BY_VALUE ? 0x2ffff : 0xffff;
+                p->mxcsr_mask = xcr0_vendor_mxcsr_mask(r, p->misalign_sse);
                 return 0;
             }
         }

@@ -210,6 +210,8 @@ struct xcr0_vendor_rules {
     bool xsaveopt_modified; /* XSAVEOPT's modified optimisation (SDM 13.9) */
     bool fop_every_insn;    /* every non-control x87 instruction sets FOP (AMD); Intel sets
                              * it only for an unmasked exception (SDM 8.1.8), not tracked */
+    uint32_t misalign_mxcsr_bits; /* MXCSR bits a CPU with MisAlignSse (CPUID 0x80000001
+                                   * ECX[7]) adds to MXCSR_MASK: AMD bit 17 (MM) */
 };
 
 #define XCR0_RULES_NAME_MAX 16
@@ -228,6 +230,8 @@ void xcr0_vendor_rules_for(const char *vendor, struct xcr0_vendor_rules *r,
  * with one line naming the bad word and what is allowed.
  */
 int xcr0_vendor_rules_apply(struct xcr0_profile *p, const char *text, char *err, size_t errlen);
+/* MXCSR_MASK under rules r: 0xffff, plus the misaligned-SSE bits where misalign_sse. */
+uint32_t xcr0_vendor_mxcsr_mask(const struct xcr0_vendor_rules *r, bool misalign_sse);
 /* One "key=value" line per rule, as the "# rules:" syntax writes them. */
 void xcr0_vendor_rules_format(const struct xcr0_profile *p, char *buf, size_t len);
 
@@ -250,6 +254,7 @@ struct xcr0_profile {
     uint32_t mxcsr_mask;        /* MXCSR bits LDMXCSR, FXRSTOR and XRSTOR accept (FXSAVE's
                                  * MXCSR_MASK): 0xffff, AMD 0x2ffff with MisAlignSse */
     char rules_name[XCR0_RULES_NAME_MAX]; /* "intel", "amd", or "custom" after "# rules:" */
+    bool misalign_sse;          /* CPUID 0x80000001 ECX[7]; assumed where the dump lacks it */
     struct xcr0_vendor_rules rules;
     bool xss_ambiguous;         /* more than one IA32_XSS explains 0xD.1 EBX; the smallest won */
     struct xcr0_profile_component comp[64];
