@@ -74,7 +74,11 @@ static int check_profile_fits(const struct xcr0_profile *p, char *err, size_t er
         if (!(held & XCR0_BIT(nr)) || c == NULL) {
             continue;
         }
-        if (p->comp[nr].size != c->size) {
+        /*
+         * The architectural size, and room for what the state code writes (its rows never
+         * exceed the architecture; this keeps a table edit from writing past a component).
+         */
+        if (p->comp[nr].size != c->size || x86_xcr0_state_len(nr) > c->size) {
             snprintf(err, errlen, "the %s layout gives %s (component %u) %u bytes in "
                      "CPUID.(0xD,%u).EAX; its state is %u bytes on every CPU", p->name,
                      c->name, nr, p->comp[nr].size, nr, c->size);

@@ -104,6 +104,8 @@ uint32_t x86_xcr0_area_size(uint64_t mask, bool compacted);
 /* Implemented in tcg/xcr0-xsave.c.inc (part of fpu_helper.c). */
 /* The components XSAVE/XRSTOR can hold here (a profile may describe more). */
 uint64_t x86_xcr0_emulated_components(void);
+/* Bytes the state code reads and writes for component nr (0: the emulator lacks it). */
+unsigned x86_xcr0_state_len(unsigned nr);
 /* FXRSTOR of a legacy image in host memory (signal frames; user mode only); false where
  * FXRSTOR would raise #GP (a reserved MXCSR bit). */
 bool x86_xcr0_fxrstor_host(CPUX86State *env, void *host);
