@@ -90,7 +90,8 @@ static abi_long set_thread_xcr0(CPUX86State *env, uint64_t xcr0)
     if (!prof || (xcr0 & ~supp)) {
         return -TARGET_ENODEV;
     }
-    if (xcr0_check(xcr0, supp) != XCR0_RULE_OK) {
+    if (xcr0_check(xcr0, supp) != XCR0_RULE_OK ||
+        (xcr0 & LINUX_XCR0_REQUIRED) != LINUX_XCR0_REQUIRED) {
         return -TARGET_EINVAL;
     }
     /* Turning off a component that holds state would lose it: the RFC's intended rule. */

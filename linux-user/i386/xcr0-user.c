@@ -150,6 +150,14 @@ void xcr0_user_init_cpu(CPUX86State *env, const char *cpu_model)
         }
         exit(EXIT_FAILURE);
     }
+    /* The architecture's rules passed (above); then Linux's. */
+    if (xcr0_requested &&
+        (xcr0_requested_value & LINUX_XCR0_REQUIRED) != LINUX_XCR0_REQUIRED) {
+        error_report("-xcr0 %s: XCR0 0x%" PRIx64 " lacks SSE; Linux runs x86-64 programs "
+                     "with x87 and SSE enabled, so XCR0 must include 0x3 (x87,sse)",
+                     xcr0_requested_text, xcr0_requested_value);
+        exit(EXIT_FAILURE);
+    }
     if (x86_xcr0_profile()) {
         machine_xcr0 = env->xcr0;
     }

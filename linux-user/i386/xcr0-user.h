@@ -6,6 +6,13 @@
 #ifndef LINUX_USER_I386_XCR0_USER_H
 #define LINUX_USER_I386_XCR0_USER_H
 
+/*
+ * What every XCR0 of an x86-64 Linux process holds: Linux enables x87 and SSE whenever it uses
+ * XSAVE (fpu__init_system_xstate() requires XFEATURE_MASK_FPSSE) and the x86-64 psABI passes
+ * floating-point values in XMM registers. XSETBV would take 0x1; no Linux runs with it.
+ */
+#define LINUX_XCR0_REQUIRED XCR0_MASK_LEGACY
+
 /* Linux's initial PKRU: key 0 open, every other key access-disabled (init_pkru_value). */
 #define LINUX_INIT_PKRU 0x55555554u
 

@@ -104,6 +104,9 @@ uint32_t x86_xcr0_area_size(uint64_t mask, bool compacted);
 /* Implemented in tcg/xcr0-xsave.c.inc (part of fpu_helper.c). */
 /* The components XSAVE/XRSTOR can hold here (a profile may describe more). */
 uint64_t x86_xcr0_emulated_components(void);
+/* The bytes XRSTOR reads from an image with this header (XSTATE_BV, XCOMP_BV) and RFBM. */
+uint32_t x86_xcr0_xrstor_extent(CPUX86State *env, uint64_t xstate_bv, uint64_t xcomp_bv,
+                                uint64_t rfbm);
 /* Bytes the state code reads and writes for component nr (0: the emulator lacks it). */
 unsigned x86_xcr0_state_len(unsigned nr);
 /* FXRSTOR of a legacy image in host memory (signal frames; user mode only); false where

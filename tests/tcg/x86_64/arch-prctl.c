@@ -18,7 +18,6 @@
  * test xcomp-host: -xcr0 host -xsave-layout host -- xcomp => native
  * test supp-0x7: -xcr0 0x7 -- supp => stdout supp 0x7\nperm 0x7
  * test supp-0x3: -xcr0 0x3 -- supp => stdout supp 0x3\nperm 0x3
- * test supp-x87: -xcr0 0x1 -- supp => stdout supp 0x3\nperm 0x3
  * test supp-amx: -xsave-layout intel -xcr0 0x602e7 -- supp => stdout supp 0x602e7\nperm 0x202e7
  * test req-amx: -xsave-layout intel -xcr0 0x602e7 -- req-amx => stdout req 18: 0\nperm 0x602e7\nreq 17: -95\nreq 20: -22
  * test xfd-amx: -xsave-layout intel -xcr0 0x602e7 -- xfd => stdout xrstor of tiledata before permission: SIGILL\nreq 18: 0\nxrstor of tiledata after permission: ok\nxrstor without tiledata: ok

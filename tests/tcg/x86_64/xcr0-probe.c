@@ -30,7 +30,6 @@
  * test default-epyc: -cpu EPYC-Genoa -- xgetbv => stdout xcr0=0x207
  * test 0x7: -xcr0 0x7 -- xgetbv => stdout xcr0=0x7
  * test 0x3: -xcr0 0x3 -- xgetbv => stdout xcr0=0x3
- * test 0x1: -xcr0 0x1 -- xgetbv => stdout xcr0=0x1
  * test 0x1f: -xcr0 0x1f -- xgetbv => stdout xcr0=0x1f
  * test names: -xcr0 x87,sse,avx -- xgetbv => stdout xcr0=0x7
  * test names-mpx: -xcr0 x87,sse,mpx -- xgetbv => stdout xcr0=0x1b
@@ -81,6 +80,8 @@
  * test bad-ymm-without-sse: -xcr0 0x5 -- xgetbv => error avx (bit 2) requires sse
  * test bad-half-mpx: -xcr0 0xb -- xgetbv => error bndcsr
  * test bad-supervisor: -xcr0 0x803 -- xgetbv => error supervisor
+ * test bad-no-sse: -xcr0 0x1 -- xgetbv => error lacks SSE; Linux runs x86-64 programs with x87 and SSE enabled
+ * test bad-no-sse-name: -xcr0 x87 -- xgetbv => error XCR0 must include 0x3
  * test bad-undefined-bit: -xcr0 0x100003 -- xgetbv => error bit20
  * test bad-unsupported: -xsave-layout amd -xcr0 0x1f -- xgetbv => error bndregs|bndcsr not supported
  * test bad-unsupported-dump: -xsave-layout @cpuid/intel-tremont-jasperlake.txt -xcr0 0x7 -- xgetbv => error avx not supported

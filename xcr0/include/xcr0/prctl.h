@@ -7,6 +7,7 @@
  *   ENODEV  XSAVE is absent, or mask has a bit outside what the process may use
  *           (ARCH_GET_XCOMP_SUPP, 0x1021: the XCR0 the emulator started the program with)
  *   EINVAL  mask breaks an XCR0 rule (no x87, AVX without SSE, half of MPX, AVX-512 or AMX)
+ *           or lacks SSE, which every x86-64 Linux process has (so 0x1 is refused)
  *   EPERM   a component being turned off is in use (XGETBV(1) has its bit): put it in its
  *           initial state first (for example XRSTOR with its XSTATE_BV bit clear, VZEROUPPER)
  * Components turned on start in their initial state. Threads created afterwards inherit the
