@@ -17,6 +17,14 @@ static bool exec_follow = true;
 static uint16_t follow_machine;          /* e_machine of our programs; 0: follow nothing */
 static uint8_t follow_class, follow_data; /* EI_CLASS, EI_DATA */
 static GPtrArray *kept_options;          /* options the followed program gets */
+static char **startup_env;               /* this emulator's environment when it started */
+
+/*
+ * A QEMU_* variable the guest put in a followed program's environment is the guest's data, not
+ * an option for the emulator that runs the program: it travels under this prefix, which no
+ * option reads, and the followed emulator gives it back to the guest under its own name.
+ */
+#define GUEST_VAR_PREFIX "QEMU_XCR0_GUEST_VAR_"
 
 void handle_arg_exec_follow(const char *arg)
 {
@@ -32,6 +40,9 @@ void handle_arg_exec_follow(const char *arg)
 
 void exec_follow_machine(uint16_t e_machine, uint8_t ei_class, uint8_t ei_data)
 {
+    if (!startup_env) {
+        startup_env = g_get_environ();
+    }
     follow_machine = e_machine;
     follow_class = ei_class;
     follow_data = ei_data;
@@ -112,30 +123,135 @@ static bool read_shebang(const char *path, char **interp, char **arg)
     return true;
 }
 
-char **exec_follow_argv(const char *path, char *const *argp)
+/*
+ * The file execveat(dirfd, path, flags) names, as a path that still names it after this process
+ * execs (a descriptor may be close-on-exec): the path itself when absolute or relative to the
+ * working directory, else what /proc says the descriptor is, if that is still the same file,
+ * else a duplicate of the descriptor that survives the exec (a memfd given to fexecve).
+ */
+static char *exec_target_path(int dirfd, const char *path, int flags)
+{
+    g_autofree char *fd_path = NULL, *via_fd = NULL, *link = NULL;
+    struct stat want, got;
+
+    if (path[0] == '/' || (dirfd == AT_FDCWD && !(flags & AT_EMPTY_PATH && !path[0]))) {
+        return g_strdup(path);
+    }
+    fd_path = g_strdup_printf("/proc/self/fd/%d", dirfd);
+    via_fd = path[0] ? g_build_filename(fd_path, path, NULL) : g_strdup(fd_path);
+    if (stat(via_fd, &want) != 0) {
+        return g_steal_pointer(&via_fd); /* the checks below report the error */
+    }
+    link = g_file_read_link(fd_path, NULL);
+    if (link && link[0] == '/') {
+        char *resolved = path[0] ? g_build_filename(link, path, NULL) : g_strdup(link);
+
+        if (stat(resolved, &got) == 0 && got.st_dev == want.st_dev &&
+            got.st_ino == want.st_ino) {
+            return resolved;
+        }
+        g_free(resolved);
+    }
+    if (!path[0]) {
+        int fd = fcntl(dirfd, F_DUPFD, 3);
+
+        if (fd >= 0) {
+            return g_strdup_printf("/proc/self/fd/%d", fd);
+        }
+    }
+    return g_steal_pointer(&via_fd);
+}
+
+/*
+ * What the kernel checks before it reads a file to exec (do_open_execat(), bprm_execve()): a
+ * regular file the caller may execute, on a mount that allows it (faccessat(X_OK) checks the
+ * same, noexec mounts included, with the effective ids), not a symlink under
+ * AT_SYMLINK_NOFOLLOW. 0 or an errno.
+ */
+static int exec_permission(const char *path, int flags)
+{
+    struct stat st;
+
+    if ((flags & AT_SYMLINK_NOFOLLOW) && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        return ELOOP;
+    }
+    if (stat(path, &st) != 0) {
+        return errno;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return EACCES;
+    }
+    if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) != 0) {
+        return errno;
+    }
+    return 0;
+}
+
+void exec_follow_restore_env(envlist_t *envlist)
+{
+    for (char **e = startup_env; e && *e; e++) {
+        if (g_str_has_prefix(*e, GUEST_VAR_PREFIX)) {
+            g_autofree char *name = g_strndup(*e, strcspn(*e, "="));
+
+            envlist_unsetenv(envlist, name);
+            envlist_setenv(envlist, *e + strlen(GUEST_VAR_PREFIX));
+        }
+    }
+}
+
+/* The followed emulator's environment: envp with the guest's own QEMU_* variables hidden. */
+static char **follow_env(char *const *envp)
+{
+    GPtrArray *v = g_ptr_array_new();
+
+    for (int i = 0; envp[i]; i++) {
+        bool guests = g_str_has_prefix(envp[i], "QEMU_") &&
+                      !(startup_env && g_strv_contains((const char *const *)startup_env,
+                                                       envp[i]));
+
+        g_ptr_array_add(v, guests ? g_strconcat(GUEST_VAR_PREFIX, envp[i], NULL)
+                                  : g_strdup(envp[i]));
+    }
+    g_ptr_array_add(v, NULL);
+    return (char **)g_ptr_array_free(v, false);
+}
+
+char **exec_follow_argv(int dirfd, const char *path, int flags, char *const *argp,
+                        char *const *envp, char ***envp_out, int *err)
 {
     GPtrArray *v;
-    g_autofree char *interp = NULL, *interp_arg = NULL;
-    const char *run = path;
+    g_autofree char *target = NULL, *interp = NULL, *interp_arg = NULL;
+    const char *run;
+    struct stat self, st;
 
-    struct stat self, target;
-
+    *err = 0;
     if (!exec_follow || !follow_machine) {
         return NULL;
     }
+    target = exec_target_path(dirfd, path, flags);
+    run = target;
     /* A program that starts the emulator itself (with options of its own) gets it directly. */
-    if (stat("/proc/self/exe", &self) == 0 && stat(path, &target) == 0 &&
-        self.st_dev == target.st_dev && self.st_ino == target.st_ino) {
+    if (stat("/proc/self/exe", &self) == 0 && stat(target, &st) == 0 &&
+        self.st_dev == st.st_dev && self.st_ino == st.st_ino) {
         return NULL;
     }
-    if (!is_our_elf(path)) {
-        if (!read_shebang(path, &interp, &interp_arg) || !is_our_elf(interp)) {
+    if (!is_our_elf(target)) {
+        if (!read_shebang(target, &interp, &interp_arg) || !is_our_elf(interp)) {
             return NULL; /* another architecture, or not executable: exec as before */
         }
         run = interp;
     }
+    /* Ours: refuse it where the kernel would, before this process is replaced. */
+    *err = exec_permission(target, flags);
+    if (!*err && interp) {
+        *err = exec_permission(interp, 0);
+    }
+    if (*err) {
+        return NULL;
+    }
     v = g_ptr_array_new();
-    g_ptr_array_add(v, g_strdup("/proc/self/exe"));
+    /* The emulator's own name, which its messages begin with. */
+    g_ptr_array_add(v, g_strdup(g_get_prgname() ? g_get_prgname() : "qemu"));
     for (guint i = 0; kept_options && i < kept_options->len; i++) {
         g_ptr_array_add(v, g_strdup(g_ptr_array_index(kept_options, i)));
     }
@@ -147,11 +263,12 @@ char **exec_follow_argv(const char *path, char *const *argp)
         if (interp_arg) {
             g_ptr_array_add(v, g_strdup(interp_arg));
         }
-        g_ptr_array_add(v, g_strdup(path));
+        g_ptr_array_add(v, g_strdup(target));
     }
     for (int i = argp[0] ? 1 : 0; argp[i]; i++) {
         g_ptr_array_add(v, g_strdup(argp[i]));
     }
     g_ptr_array_add(v, NULL);
+    *envp_out = follow_env(envp);
     return (char **)g_ptr_array_free(v, false);
 }

@@ -128,7 +128,17 @@ void handle_arg_xsave_layout(const char *arg)
         error_report("-xsave-layout %s: %s", arg, err);
         exit(EXIT_FAILURE);
     }
-    exec_follow_keep_option("-xsave-layout", arg);
+    /*
+     * A followed program gets the same profile even after the guest changed directory: a dump
+     * file by its absolute path (built-in names and "host" are no files).
+     */
+    if (g_file_test(arg, G_FILE_TEST_IS_REGULAR) && !g_path_is_absolute(arg)) {
+        g_autofree char *abs = realpath(arg, NULL);
+
+        exec_follow_keep_option("-xsave-layout", abs ? abs : arg);
+    } else {
+        exec_follow_keep_option("-xsave-layout", arg);
+    }
 }
 
 void xcr0_user_init_cpu(CPUX86State *env, const char *cpu_model)
@@ -159,7 +169,18 @@ void xcr0_user_init_cpu(CPUX86State *env, const char *cpu_model)
         exit(EXIT_FAILURE);
     }
     if (x86_xcr0_profile()) {
+        g_autofree char *value = g_strdup_printf("0x%" PRIx64, env->xcr0);
+
         machine_xcr0 = env->xcr0;
+        /*
+         * A followed program runs on this machine whatever the guest's own environment says
+         * (QEMU_XCR0, QEMU_XSAVE_LAYOUT there would otherwise choose): the XCR0 and layout in
+         * effect are passed as options, which win over the environment.
+         */
+        exec_follow_keep_option("-xcr0", value);
+        if (!x86_xcr0_chosen_profile()) {
+            exec_follow_keep_option("-xsave-layout", x86_xcr0_profile()->name);
+        }
     }
     /*
      * Linux arms XFD for its dynamic components (the table's xfd column: AMX TILEDATA) until
