@@ -9,6 +9,8 @@
 #   make bench         benchmarks: native vs upstream vs ours (bench/run; not part of check)
 #   make bench-callgrind  host instructions per XSAVE, signal, PLT call, MiB: ours vs upstream
 #   make fuzz          libFuzzer targets of libxcr0 under ASan/UBSan, 60 s each (FUZZ_SECONDS)
+#   make check-fuzz    those, and the guest sigreturn fuzzer against native (tests/fuzz/)
+#   make check-sanitize  the emulator built with ASan+UBSan (build/sanitize): guest cases, fuzzers
 #   make record-silicon  record this x86-64 machine's native outputs in tests/silicon/ (NAME=, FORCE=1)
 #   make baseline      build unpatched upstream (same version and flags) in build/upstream/
 #   make check-series  build upstream + patches 1..k for every k (is the series bisectable?)
@@ -22,7 +24,8 @@ NINJA ?= ninja
 B := build
 
 .PHONY: all demo check check-oracle fuzz bench bench-callgrind baseline install clean distclean \
-        export-patches reset-tree tree cross-aarch64 check-aarch64 check-series record-silicon
+        export-patches reset-tree tree cross-aarch64 check-aarch64 check-series record-silicon \
+        check-fuzz check-sanitize
 
 all: $(B)/qemu-x86_64 $(B)/xcr0
 
@@ -64,6 +67,14 @@ check-aarch64: all cross-aarch64
 
 fuzz:
 	tests/fuzz/run-fuzz.sh
+
+check-fuzz: all
+	tests/fuzz/run-fuzz.sh
+	tests/fuzz/guest-fuzz.sh
+
+check-sanitize: all
+	scripts/sanitize build
+	scripts/sanitize run
 
 # Needs no emulator: builds the guest programs and runs them natively (scripts/record-silicon).
 record-silicon:
