@@ -83,6 +83,81 @@ static bool is_our_elf(const char *path)
     return yes;
 }
 
+/* A field of the ELF file in its byte order. */
+static uint64_t elf_field(const unsigned char *p, int size)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; i < size; i++) {
+        int b = follow_data == ELFDATA2LSB ? size - 1 - i : i;
+
+        v = v << 8 | p[b];
+    }
+    return v;
+}
+
+/*
+ * What the kernel's load_elf_binary() checks before the point of no return, so that a file it
+ * would refuse is refused here, in the calling process, not by the new emulator after this one
+ * is gone: the type (ET_EXEC or ET_DYN), the program headers (their size, count and presence in
+ * the file: ENOEXEC), and the interpreter of PT_INTERP (a sane path, a file that opens, with
+ * ELF magic: ENOEXEC, the open's errno, ELIBBAD). 0 or an errno.
+ */
+static int elf_exec_check(const char *path)
+{
+    bool is64 = follow_class == ELFCLASS64;
+    unsigned phsize = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+    unsigned char eh[64], ph[65536];
+    uint64_t phoff, type, phent, phnum;
+    int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+
+    if (fd < 0) {
+        return errno;
+    }
+    if (pread(fd, eh, sizeof(eh), 0) < (is64 ? 64 : 52)) {
+        close(fd);
+        return ENOEXEC;
+    }
+    type = elf_field(eh + 16, 2);
+    phoff = is64 ? elf_field(eh + 32, 8) : elf_field(eh + 28, 4);
+    phent = elf_field(eh + (is64 ? 54 : 42), 2);
+    phnum = elf_field(eh + (is64 ? 56 : 44), 2);
+    if ((type != ET_EXEC && type != ET_DYN) || phent != phsize || phnum == 0 ||
+        phnum * phsize > sizeof(ph) ||
+        pread(fd, ph, phnum * phsize, phoff) != (ssize_t)(phnum * phsize)) {
+        close(fd);
+        return ENOEXEC;
+    }
+    for (uint64_t i = 0; i < phnum && !err; i++) {
+        const unsigned char *p = ph + i * phsize;
+        uint64_t off = elf_field(p + (is64 ? 8 : 4), is64 ? 8 : 4);
+        uint64_t filesz = elf_field(p + (is64 ? 32 : 16), is64 ? 8 : 4);
+        char interp[PATH_MAX];
+        unsigned char magic[SELFMAG];
+        int ifd;
+
+        if (elf_field(p, 4) != PT_INTERP) {
+            continue;
+        }
+        if (filesz > PATH_MAX || filesz < 2) {
+            err = ENOEXEC;
+        } else if (pread(fd, interp, filesz, off) != (ssize_t)filesz) {
+            err = EIO;
+        } else if (interp[filesz - 1] != '\0') {
+            err = ENOEXEC;
+        } else if ((ifd = open(interp, O_RDONLY | O_CLOEXEC)) < 0) {
+            err = errno;
+        } else {
+            if (pread(ifd, magic, SELFMAG, 0) != SELFMAG || memcmp(magic, ELFMAG, SELFMAG)) {
+                err = ELIBBAD;
+            }
+            close(ifd);
+        }
+    }
+    close(fd);
+    return err;
+}
+
 /*
  * A "#!" script: the interpreter and its optional argument, as the kernel's binfmt_script
  * reads them (the rest of the first line after the interpreter is one argument).
@@ -245,6 +320,9 @@ char **exec_follow_argv(int dirfd, const char *path, int flags, char *const *arg
     *err = exec_permission(target, flags);
     if (!*err && interp) {
         *err = exec_permission(interp, 0);
+    }
+    if (!*err) {
+        *err = elf_exec_check(run);
     }
     if (*err) {
         return NULL;

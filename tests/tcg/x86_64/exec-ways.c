@@ -20,8 +20,11 @@
  *                                    without it, PROG copied to a noexec tmpfs (in a private
  *                                    mount namespace; reported as unavailable without
  *                                    privileges), a directory, a missing file, an
- *                                    AT_SYMLINK_NOFOLLOW execveat of a symlink; the errno of
- *                                    each, to be compared with the native run
+ *                                    AT_SYMLINK_NOFOLLOW execveat of a symlink, ELF files the
+ *                                    kernel refuses before the point of no return (PROG cut
+ *                                    after its ELF header, or made ET_REL; /bin/true with its
+ *                                    PT_INTERP pointing nowhere); the errno of each, to be
+ *                                    compared with the native run
  *
  * Under the emulator the child is xcr0-probe, which prints what it sees; natively "refused"
  * must print the same lines (the kernel is the judge). Expected sizes: Intel's standard layout
@@ -137,6 +140,48 @@ static void refused(const char *prog)
     try_exec("nofollow symlink", AT_FDCWD, path, AT_SYMLINK_NOFOLLOW);
 
     try_exec("directory", AT_FDCWD, dir, 0);
+
+    /* ELF files load_elf_binary() refuses before the point of no return. */
+    {
+        static uint8_t buf[1 << 20];
+        int fd = open(prog, O_RDONLY);
+        ssize_t n = read(fd, buf, sizeof(buf));
+        uint8_t *interp;
+
+        close(fd);
+        snprintf(path, sizeof(path), "%s/cut", dir);
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+        if (write(fd, buf, 64) != 64) {
+            perror("write");
+        }
+        close(fd);
+        try_exec("elf header only", AT_FDCWD, path, 0);
+        snprintf(path, sizeof(path), "%s/rel", dir);
+        buf[16] = 1; /* ET_REL */
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+        if (n < 0 || write(fd, buf, n) != n) {
+            perror("write");
+        }
+        close(fd);
+        try_exec("relocatable", AT_FDCWD, path, 0);
+
+        fd = open("/bin/true", O_RDONLY);
+        n = read(fd, buf, sizeof(buf));
+        close(fd);
+        interp = n > 0 ? memmem(buf, n, "/lib64/ld-linux-x86-64.so.2", 27) : NULL;
+        if (interp) {
+            memcpy(interp, "/nonexistent/ld-linux.so.2", 27);
+            snprintf(path, sizeof(path), "%s/badinterp", dir);
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+            if (write(fd, buf, n) != n) {
+                perror("write");
+            }
+            close(fd);
+            try_exec("missing interpreter", AT_FDCWD, path, 0);
+        } else {
+            printf("missing interpreter: no /bin/true with the usual interpreter\n");
+        }
+    }
     snprintf(path, sizeof(path), "%s/missing", dir);
     try_exec("missing", AT_FDCWD, path, 0);
 
