@@ -196,21 +196,11 @@ int main(void)
         return 1;
     }
     for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-        int status;
-        pid_t pid;
+        char label[64];
 
         mode = modes[i];
-        fflush(stdout);
-        pid = fork();
-        if (pid == 0) {
-            child();
-        }
-        waitpid(pid, &status, 0);
-        if (WIFSIGNALED(status)) {
-            printf("%s: killed by %s\n", mode, sigabbrev_np(WTERMSIG(status)));
-        } else if (WEXITSTATUS(status) != 0) {
-            printf("%s: exit %d\n", mode, WEXITSTATUS(status));
-        }
+        snprintf(label, sizeof(label), "%s: ", mode);
+        run_in_child(child, label);
     }
     return 0;
 }

@@ -215,23 +215,9 @@ int main(int argc, char **argv)
         return 1;
     }
     for (int i = 0; i < n; i++) {
-        int status;
-        pid_t pid;
-
         state = seed * 0x9e3779b97f4a7c15ull + i + 1;
         printf("%d: ", i);
-        fflush(stdout);
-        pid = fork();
-        if (pid == 0) {
-            child();
-        }
-        waitpid(pid, &status, 0);
-        if (WIFSIGNALED(status)) {
-            printf("killed by %s\n", sigabbrev_np(WTERMSIG(status)));
-        } else if (WEXITSTATUS(status) != 0) {
-            printf("exit %d\n", WEXITSTATUS(status));
-        }
-        fflush(stdout);
+        run_in_child(child, "");
     }
     return 0;
 }
