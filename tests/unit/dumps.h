@@ -106,6 +106,34 @@ static inline char **dump_list(int *n)
     return names;
 }
 
+/* Write len bytes to a new file /tmp/xcr0-test-XXXXXX (path gets its name). Returns 0 or -1. */
+static inline int temp_file(char path[64], const void *data, size_t len)
+{
+    int fd;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, 64, "/tmp/xcr0-test-XXXXXX");
+    fd = mkstemp(path);
+    if (fd < 0) {
+        return -1;
+    }
+    f = fdopen(fd, "wb");
+    if (f == NULL) {
+        return -1;
+    }
+    n = fwrite(data, 1, len, f);
+    return fclose(f) == 0 && n == len ? 0 : -1;
+}
+
+/* Whether the tool's output is exactly one line starting with prefix. */
+static inline int one_line(const char *out, const char *prefix)
+{
+    const char *nl = strchr(out, '\n');
+
+    return strncmp(out, prefix, strlen(prefix)) == 0 && nl && nl[1] == '\0';
+}
+
 /* Run the xcr0 command; its stdout goes to out. Returns the exit status. */
 static inline int run_tool(const char *args, char *out, size_t cap)
 {

@@ -246,11 +246,123 @@ static void test_tool_holes(void)
     }
 }
 
+/*
+ * Issue 14: sizes and offsets are 32-bit CPUID values a dump may set to anything. Two
+ * supervisor components of 0x7fffffff bytes made a compacted area of 576 + 0xfffffffe bytes,
+ * which 32-bit sums wrapped to 574 (the dump's 0xD.1 EBX 0x23e "matched" it); `xcr0 decode`
+ * then read gigabytes past the image and `xcr0 convert` copied 2 GiB. Every such profile is
+ * refused, in one line naming what is wrong and the limit (16 MiB, XCR0_AREA_MAX); what stays
+ * below it keeps working.
+ */
+static void test_area_limits(void)
+{
+    static const struct {
+        const char *what, *text, *needle;
+    } bad[] = {
+        { "wrapped compacted size",
+          "0000000d 00000000 00000003 00000240 00000240 00000000\n"
+          "0000000d 00000001 0000000f 0000023e 00001800 00000000\n"
+          "0000000d 0000000b 7fffffff 00000000 00000001 00000000\n"
+          "0000000d 0000000c 7fffffff 00000000 00000001 00000000\n",
+          "line 3: component 11's size 0x7fffffff is too large; at most 0xfffdc0" },
+        { "compacted sum beyond 16 MiB",
+          "0000000d 00000000 00000003 00000240 00000240 00000000\n"
+          "0000000d 00000001 0000000f 01400240 00001800 00000000\n"
+          "0000000d 0000000b 00a00000 00000000 00000001 00000000\n"
+          "0000000d 0000000c 00a00000 00000000 00000001 00000000\n",
+          "would be 0x1400240 bytes; at most 0x1000000 (16 MiB)" },
+        { "user component past 16 MiB",
+          "0000000d 00000000 00000207 01000248 01000248 00000000\n"
+          "0000000d 00000002 00000100 00000240 00000000 00000000\n"
+          "0000000d 00000009 00000008 01000240 00000000 00000000\n",
+          "line 3: component 9 ends at 0x1000248" },
+    };
+    /* Within the limit: a 1 MiB Hi16_ZMM (tests/tcg/x86_64/data/bad-1mib-component.txt, which
+     * the emulator refuses for its own reasons) is a profile the library can lay out. */
+    static const char big[] =
+        "0000000d 00000000 000000e7 00100580 00100580 00000000\n"
+        "0000000d 00000001 00000001 00000000 00000000 00000000\n"
+        "0000000d 00000002 00000100 00000240 00000000 00000000\n"
+        "0000000d 00000005 00000040 00000340 00000000 00000000\n"
+        "0000000d 00000006 00000200 00000380 00000000 00000000\n"
+        "0000000d 00000007 00100000 00000580 00000000 00000000\n";
+    static _Alignas(64) uint8_t img[1024];
+    struct xcr0_profile p;
+    struct xcr0_layout l;
+    struct xcr0_image im;
+    char err[512], dump[64], image[64], out_path[80], args[400], out[4096];
+    int st;
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        err[0] = '\0';
+        EXPECT(xcr0_profile_parse(bad[i].text, strlen(bad[i].text), "t", &p, err,
+                                  sizeof(err)) == -1, "%s: accepted", bad[i].what);
+        EXPECT(strstr(err, bad[i].needle) && !strchr(err, '\n'), "%s: error '%s' lacks '%s'",
+               bad[i].what, err, bad[i].needle);
+    }
+    EXPECT(xcr0_profile_parse(big, sizeof(big) - 1, "big", &p, err, sizeof(err)) == 0 &&
+           xcr0_standard_size(&p, 0xe7) == 0x100580 &&
+           xcr0_compacted_size(&p, 0xe7) == 0x100580, "1 MiB Hi16_ZMM: %s", err);
+
+    /* A profile filled in by hand (it is a plain struct) meets the same limit in the layouts:
+     * no wrapped size, and decoding refuses rather than reading past the image. */
+    xcr0_profile_builtin("intel", &p);
+    p.xss_supported = 0x1800;
+    for (unsigned nr = 11; nr <= 12; nr++) {
+        p.comp[nr] = (struct xcr0_profile_component){ 0x7fffffffu, 0, true, false, false };
+    }
+    err[0] = '\0';
+    st = xcr0_layout_compacted(&p, 0x1803, &l, err, sizeof(err));
+    EXPECT(st == -1 && strstr(err, "at most 0x1000000") && !strchr(err, '\n'),
+           "hand-made profile: compacted layout of 0x1803 gave %d, size %u: '%s'", st,
+           st == 0 ? l.size : 0, err);
+    EXPECT(xcr0_compacted_size(&p, 0x1803) == 0, "compacted size 0x%x",
+           xcr0_compacted_size(&p, 0x1803));
+    p.comp[9].offset = 0xfffffff8u;
+    EXPECT(xcr0_standard_size(&p, 0x207) == 0, "standard size past 4 GiB: 0x%x",
+           xcr0_standard_size(&p, 0x207));
+    memset(img, 0, sizeof(img));
+    img[0] = 0x7f;
+    img[1] = 0x03;
+    wr32(img + 24, 0x1f80);
+    wr64(img + 512, 0x1800);
+    wr64(img + 520, 0x8000000000001803ull);
+    if (st == -1) { /* the old code read 2 GiB past img here */
+        EXPECT(xcr0_image_decode(&p, img, 576, &im, err, sizeof(err)) == -1 &&
+               !strchr(err, '\n'), "hand-made profile: image decoded");
+    }
+
+    /* The command: one line and exit 1, where it used to die of SIGSEGV (decode) or copy
+     * 2 GiB (convert). */
+    if (temp_file(dump, bad[0].text, strlen(bad[0].text)) != 0 ||
+        temp_file(image, img, sizeof(img)) != 0) {
+        unit_fail("cannot write temporary files");
+        return;
+    }
+    snprintf(out_path, sizeof(out_path), "%s.out", image);
+    snprintf(args, sizeof(args), "decode %s --profile %s", image, dump);
+    st = run_tool(args, out, sizeof(out));
+    EXPECT(st == 1 && one_line(out, "xcr0: ") && strstr(out, "at most"), "xcr0 %s: exit %d, '%s'",
+           args, st, out);
+    snprintf(args, sizeof(args), "convert %s %s --from %s --to %s --compacted", image, out_path,
+             dump, dump);
+    st = run_tool(args, out, sizeof(out));
+    EXPECT(st == 1 && one_line(out, "xcr0: ") && strstr(out, "at most"), "xcr0 %s: exit %d, '%s'",
+           args, st, out);
+    snprintf(args, sizeof(args), "layout 0x1803 --compacted --profile %s", dump);
+    st = run_tool(args, out, sizeof(out));
+    EXPECT(st == 1 && one_line(out, "xcr0: "), "xcr0 %s: exit %d, '%s'", args, st, out);
+    remove(dump);
+    remove(image);
+    remove(out_path);
+}
+
 int main(void)
 {
     test_amd_host_dump_bootlog();
     test_native_bootlog();
     RUN(test_sdm_sizes);
     RUN(test_tool_holes);
+    RUN(test_area_limits);
     UNIT_EXIT();
 }

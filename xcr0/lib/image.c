@@ -116,6 +116,8 @@ int xcr0_image_decode(const struct xcr0_profile *p, const void *buf, size_t len,
         snprintf(err, errlen, "%s image: %s", img->compacted ? "compacted" : "standard", lerr);
         return -1;
     }
+    /* The layout's size is its true end (layout.c adds in 64 bits and keeps it within
+     * XCR0_AREA_MAX): every component below reads inside the len bytes checked here. */
     if (l.size > len) {
         snprintf(err, errlen, "image is %zu bytes but its %s layout (0x%llx) needs %u",
                  len, img->compacted ? "compacted" : "standard", (unsigned long long)l.mask,

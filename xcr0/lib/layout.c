@@ -48,10 +48,27 @@ static void add_legacy(struct xcr0_layout *l, uint64_t mask)
     }
 }
 
+/*
+ * Sizes and offsets are 32-bit CPUID values, and a profile is data: add them in 64 bits and
+ * refuse an area beyond XCR0_AREA_MAX, so that every size a layout reports is the real one
+ * (never a sum wrapped below the components' ends) and fits its 32-bit fields.
+ */
+static int area_too_large(const struct xcr0_profile *p, const char *format, uint64_t mask,
+                          uint64_t size, char *err, size_t errlen)
+{
+    if (size <= XCR0_AREA_MAX) {
+        return 0;
+    }
+    snprintf(err, errlen, "the %s-format XSAVE area of 0x%llx on profile %s would be 0x%llx "
+             "bytes; at most 0x%x (16 MiB) is allowed", format, (unsigned long long)mask,
+             p->name, (unsigned long long)size, XCR0_AREA_MAX);
+    return -1;
+}
+
 int xcr0_layout_standard(const struct xcr0_profile *p, uint64_t xcr0, struct xcr0_layout *l,
                          char *err, size_t errlen)
 {
-    uint32_t end = XCR0_EXTENDED_START;
+    uint64_t end = XCR0_EXTENDED_START;
     char name[64];
 
     memset(l, 0, sizeof(*l));
@@ -74,20 +91,23 @@ int xcr0_layout_standard(const struct xcr0_profile *p, uint64_t xcr0, struct xcr
             return -1;
         }
         add_entry(l, nr, pc->offset, pc->size, false);
-        if (pc->offset + pc->size > end) {
-            end = pc->offset + pc->size;
+        if ((uint64_t)pc->offset + pc->size > end) {
+            end = (uint64_t)pc->offset + pc->size;
         }
+    }
+    if (area_too_large(p, "standard", xcr0, end, err, errlen) != 0) {
+        return -1;
     }
     /* CPUID.(0xD,0).EBX: the end of the last enabled component; the legacy region and the
      * header are always there (576 for XCR0 = 3, as Jasper Lake reports). */
-    l->size = end;
+    l->size = (uint32_t)end;
     return 0;
 }
 
 int xcr0_layout_compacted(const struct xcr0_profile *p, uint64_t xcomp_bv, struct xcr0_layout *l,
                           char *err, size_t errlen)
 {
-    uint32_t off = XCR0_EXTENDED_START;
+    uint64_t off = XCR0_EXTENDED_START;
     char name[64];
 
     xcomp_bv &= ~XCR0_XCOMP_BV_COMPACTED;
@@ -109,12 +129,19 @@ int xcr0_layout_compacted(const struct xcr0_profile *p, uint64_t xcomp_bv, struc
             return -1;
         }
         if (pc->align64) {
-            off = (off + 63u) & ~63u;
+            off = (off + 63u) & ~(uint64_t)63u;
         }
-        add_entry(l, nr, off, pc->size, pc->align64);
+        /* At most 61 components of less than 4 GiB each: off stays far below 2^64. An entry
+         * past the limit is left out; the whole layout is refused below. */
+        if (off + pc->size <= XCR0_AREA_MAX) {
+            add_entry(l, nr, (uint32_t)off, pc->size, pc->align64);
+        }
         off += pc->size;
     }
-    l->size = off;
+    if (area_too_large(p, "compacted", xcomp_bv, off, err, errlen) != 0) {
+        return -1;
+    }
+    l->size = (uint32_t)off;
     return 0;
 }
 

@@ -56,7 +56,7 @@ static int infer_xcr0(const struct xcr0_profile *p, uint32_t size, uint64_t *out
             continue;
         }
         if (nr <= XCR0_SSE ? size >= XCR0_EXTENDED_START
-                           : p->comp[nr].offset + p->comp[nr].size <= size) {
+                           : (uint64_t)p->comp[nr].offset + p->comp[nr].size <= size) {
             s |= XCR0_BIT(nr);
         }
     }
@@ -127,6 +127,11 @@ static int infer_xss(struct xcr0_profile *p, uint32_t size)
 /*
  * Build a profile from leaf 0xD. xcr0 is the recorded XCR0 if known (the host), or UINT64_MAX
  * (a dump: inferred from sub-leaf 0 EBX). Errors name the line of the row at fault.
+ *
+ * Every size and offset is a 32-bit CPUID value a dump may set to anything: sums are taken in
+ * 64 bits, and each component and the whole area must stay within XCR0_AREA_MAX, so that no
+ * layout of the profile can wrap around (two 0x7fffffff-byte components once made a compacted
+ * area of "574 bytes", and decoding then read gigabytes past the image).
  */
 static int profile_from_rows(struct leaf_d *d, const char *name, uint64_t xcr0,
                              struct xcr0_profile *p, char *err, size_t errlen)
@@ -224,15 +229,22 @@ static int profile_from_rows(struct leaf_d *d, const char *name, uint64_t xcr0,
                      "(EBX 0x%x; must be 0)", line, nr, r->ebx);
             return -1;
         }
-        if (is_user && (r->ebx < XCR0_EXTENDED_START || r->ebx > 0x7fffffffu ||
-                        r->eax > 0x7fffffffu - r->ebx)) {
+        if (is_user && r->ebx < XCR0_EXTENDED_START) {
             snprintf(err, errlen, "line %u: component %u's offset 0x%x is inside the legacy "
-                     "region or header, or out of range", line, nr, r->ebx);
+                     "region or header; components start at 0x%x or later", line, nr, r->ebx,
+                     XCR0_EXTENDED_START);
             return -1;
         }
-        if (r->eax > 0x7fffffffu) {
-            snprintf(err, errlen, "line %u: component %u's size 0x%x is out of range", line, nr,
-                     r->eax);
+        if (r->eax > XCR0_AREA_MAX - XCR0_EXTENDED_START) {
+            snprintf(err, errlen, "line %u: component %u's size 0x%x is too large; at most 0x%x "
+                     "(an XSAVE area of 16 MiB less the legacy region and header)", line, nr,
+                     r->eax, XCR0_AREA_MAX - XCR0_EXTENDED_START);
+            return -1;
+        }
+        if (is_user && (uint64_t)r->ebx + r->eax > XCR0_AREA_MAX) {
+            snprintf(err, errlen, "line %u: component %u ends at 0x%llx (offset 0x%x + size "
+                     "0x%x); an XSAVE area may have at most 0x%x bytes (16 MiB)", line, nr,
+                     (unsigned long long)r->ebx + r->eax, r->ebx, r->eax, XCR0_AREA_MAX);
             return -1;
         }
         p->comp[nr].size = r->eax;
@@ -240,8 +252,8 @@ static int profile_from_rows(struct leaf_d *d, const char *name, uint64_t xcr0,
         p->comp[nr].supervisor = is_sup;
         p->comp[nr].align64 = r->ecx & 2u;
         p->comp[nr].xfd = r->ecx & 4u;
-        if (is_user && r->ebx + r->eax > end) {
-            end = r->ebx + r->eax;
+        if (is_user && (uint64_t)r->ebx + r->eax > end) {
+            end = (uint64_t)r->ebx + r->eax;
         }
     }
     /* User components must not overlap in the standard format (APX and MPX never coexist:
@@ -252,7 +264,8 @@ static int profile_from_rows(struct leaf_d *d, const char *name, uint64_t xcr0,
             if (!(user & XCR0_BIT(a)) || !(user & XCR0_BIT(b))) {
                 continue;
             }
-            if (ca->offset < cb->offset + cb->size && cb->offset < ca->offset + ca->size) {
+            if (ca->offset < (uint64_t)cb->offset + cb->size &&
+                cb->offset < (uint64_t)ca->offset + ca->size) {
                 snprintf(err, errlen, "line %u: components %u and %u overlap in the standard "
                          "format (0x%x+0x%x, 0x%x+0x%x)", d->line[b] ? d->line[b] : l0, a, b,
                          ca->offset, ca->size, cb->offset, cb->size);
@@ -264,6 +277,18 @@ static int profile_from_rows(struct leaf_d *d, const char *name, uint64_t xcr0,
         snprintf(err, errlen, "line %u: 0xd.0 ECX = 0x%x, but the supported components end at "
                  "0x%llx", l0, s0->ecx, (unsigned long long)end);
         return -1;
+    }
+    /* The standard area ends within the limit (each user component does); the compacted one
+     * of every supported component is the largest of all compacted areas (adding a component
+     * never moves a later one down), so within the limit every layout of the profile is. */
+    {
+        struct xcr0_layout l;
+        char why[256];
+
+        if (xcr0_layout_compacted(p, user | p->xss_supported, &l, why, sizeof(why)) != 0) {
+            snprintf(err, errlen, "line %u: %s", p->xss_supported ? l1 : l0, why);
+            return -1;
+        }
     }
     if (xcr0 == UINT64_MAX) {
         if (infer_xcr0(p, s0->ebx, &p->xcr0) != 0) {

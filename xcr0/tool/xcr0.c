@@ -22,7 +22,9 @@
 
 #include "xcr0/xcr0.h"
 
-#define MAX_IMAGE (1u << 20)
+/* An image is at most the largest XSAVE area a profile may describe: any image of an accepted
+ * profile can be read. */
+#define MAX_IMAGE XCR0_AREA_MAX
 
 static const char usage_text[] =
     "Usage: xcr0 COMMAND [ARGS]   (xcr0 COMMAND --help for details)\n"
@@ -282,7 +284,7 @@ static int cmd_layout(int argc, char **argv)
     struct xcr0_layout l;
     uint64_t mask;
     char err[512], names[512], nb[16];
-    uint32_t at = 0;
+    uint64_t at = 0; /* offsets and sizes are 32-bit; their sums are taken in 64 bits */
     int r;
 
     parse_opts("layout", argc, argv, O_PROFILE | O_COMPACTED | O_XSS, 1, &o);
@@ -308,14 +310,14 @@ static int cmd_layout(int argc, char **argv)
             at = XCR0_EXTENDED_START;
         }
         if (e->offset > at) {
-            printf("  hole  %-10s  0x%04x %6u   0x%04x %6u\n", "-", at, at, e->offset - at,
-                   e->offset - at);
+            printf("  hole  %-10s  0x%04x %6u   0x%04x %6u\n", "-", (unsigned)at, (unsigned)at,
+                   (unsigned)(e->offset - at), (unsigned)(e->offset - at));
         }
         printf("  %4u  %-10s  0x%04x %6u   0x%04x %6u   %s\n", e->nr,
                name_of(e->nr, nb, sizeof(nb)), e->offset, e->offset, e->size, e->size,
                e->align64 ? "yes" : "no");
-        if (e->offset + e->size > at) {
-            at = e->offset + e->size;
+        if ((uint64_t)e->offset + e->size > at) {
+            at = (uint64_t)e->offset + e->size;
         }
     }
     printf("  size  %-10s  0x%04x %6u\n", "total", l.size, l.size);
@@ -348,28 +350,54 @@ static int cmd_cpuid(int argc, char **argv)
     return 0;
 }
 
-/* Read a whole image file (at most MAX_IMAGE bytes) into a 64-byte aligned buffer. */
+/*
+ * Read a whole image file (at most MAX_IMAGE bytes) into a 64-byte aligned buffer of the file's
+ * own size (rounded up to 64 for aligned_alloc), so that a read past the image is a read past
+ * the buffer, which the sanitizers see.
+ */
 static uint8_t *read_image(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    uint8_t *buf;
-    size_t n;
+    uint8_t *tmp = NULL, *buf;
+    size_t n = 0, cap = 0;
 
     if (f == NULL) {
         fail("%s: %s", path, strerror(errno));
     }
-    buf = aligned_alloc(64, MAX_IMAGE + 64);
-    if (buf == NULL) {
-        fail("out of memory");
+    for (;;) {
+        size_t got;
+
+        if (n == cap) {
+            if (cap > MAX_IMAGE) {
+                fail("%s: larger than %u bytes (16 MiB, the largest XSAVE area a profile may "
+                     "describe), not an XSAVE image", path, MAX_IMAGE);
+            }
+            cap = cap ? cap * 2 : 4096;
+            tmp = realloc(tmp, cap);
+            if (tmp == NULL) {
+                fail("out of memory");
+            }
+        }
+        got = fread(tmp + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            break;
+        }
     }
-    n = fread(buf, 1, MAX_IMAGE + 1, f);
     if (ferror(f)) {
         fail("%s: read error", path);
     }
     fclose(f);
     if (n > MAX_IMAGE) {
-        fail("%s: larger than %u bytes, not an XSAVE image", path, MAX_IMAGE);
+        fail("%s: larger than %u bytes (16 MiB, the largest XSAVE area a profile may describe), "
+             "not an XSAVE image", path, MAX_IMAGE);
     }
+    buf = aligned_alloc(64, n ? (n + 63) & ~(size_t)63 : 64);
+    if (buf == NULL) {
+        fail("out of memory");
+    }
+    memcpy(buf, tmp, n);
+    free(tmp);
     *len = n;
     return buf;
 }

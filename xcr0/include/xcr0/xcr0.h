@@ -58,6 +58,17 @@ enum xcr0_component_nr {
 #define XCR0_HEADER_SIZE 64u
 #define XCR0_EXTENDED_START (XCR0_LEGACY_SIZE + XCR0_HEADER_SIZE) /* 576 */
 
+/*
+ * The largest XSAVE area (standard or compacted, legacy region and header included) a profile
+ * may describe, and so the largest offset or size of any one component. CPUID reports sizes in
+ * 32-bit registers and the SDM sets no smaller bound, but every real CPU stays below 12 KiB
+ * (Sapphire Rapids with AMX: 0x2b00). 16 MiB leaves room for made-up profiles far beyond that
+ * while every sum of sizes and offsets fits in 32 bits with room to spare, and an image of that
+ * size still fits in memory. (The emulator addresses at most 0xffff bytes and refuses larger
+ * profiles itself, target/i386/xcr0-cpu.c.) Profiles beyond the limit are refused.
+ */
+#define XCR0_AREA_MAX (UINT32_C(1) << 24)
+
 /* Which built-in layout profile a table offset belongs to. */
 enum xcr0_builtin_profile {
     XCR0_PROFILE_INTEL,
@@ -276,7 +287,8 @@ int xcr0_profile_builtin(const char *name, struct xcr0_profile *p);
  * recorded XCR0 are derived: XCR0 is the largest legal subset of the supported mask whose
  * standard size is the recorded 0xD.0 EBX, IA32_XSS the subset of the supported IA32_XSS bits
  * whose compacted size with it is the recorded 0xD.1 EBX. Returns 0, or -1 with
- * "line N: reason" in err for a malformed or inconsistent dump.
+ * "line N: reason" in err for a malformed or inconsistent dump, or one with an XSAVE area
+ * beyond XCR0_AREA_MAX.
  */
 int xcr0_profile_parse(const char *text, size_t len, const char *name, struct xcr0_profile *p,
                        char *err, size_t errlen);
@@ -311,18 +323,20 @@ struct xcr0_layout {
 /*
  * Standard-format layout of xcr0 on profile p: every component at its CPUID offset; size is the
  * end of the last one (at least 576). Returns 0, or -1 with a reason if mask names a component
- * the profile does not have or a supervisor component.
+ * the profile does not have or a supervisor component, or if the area would be larger than
+ * XCR0_AREA_MAX (a profile filled in by hand; parsed profiles never are).
  */
 int xcr0_layout_standard(const struct xcr0_profile *p, uint64_t xcr0, struct xcr0_layout *l,
                          char *err, size_t errlen);
 /*
  * Compacted-format layout of xcomp_bv (bit 63 ignored; supervisor components allowed): the
  * components of bits 2..62 packed in bit order from byte 576, each on a 64-byte boundary if the
- * profile says align64 (SDM 13.4.3).
+ * profile says align64 (SDM 13.4.3). Larger than XCR0_AREA_MAX: -1, as above.
  */
 int xcr0_layout_compacted(const struct xcr0_profile *p, uint64_t xcomp_bv, struct xcr0_layout *l,
                           char *err, size_t errlen);
-/* Convenience: the sizes alone (0 if the mask names a component the profile lacks). */
+/* Convenience: the sizes alone (0 if the mask names a component the profile lacks, or for an
+ * area beyond XCR0_AREA_MAX). */
 uint32_t xcr0_standard_size(const struct xcr0_profile *p, uint64_t xcr0);
 uint32_t xcr0_compacted_size(const struct xcr0_profile *p, uint64_t xcomp_bv);
 
