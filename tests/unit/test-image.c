@@ -327,6 +327,72 @@ static void test_tool_roundtrip(void)
     remove(out);
 }
 
+/*
+ * Issue 14: `xcr0 diff` said "same state" for images that differ in a component larger than
+ * 64 KiB: the comparison copied each component into a fixed 64 KiB buffer and gave a larger
+ * one 0 bytes on both sides. A made-up profile with a PKRU of 0x10008 bytes (the library takes
+ * sizes from the dump; only the emulator insists on the architectural 8) and two images that
+ * differ in its last bytes, past 64 KiB.
+ */
+static void test_compare_large_component(void)
+{
+    static const char text[] =
+        "# made up: component 9 of 0x10008 bytes at 0x340\n"
+        "0000000d 00000000 00000207 00010348 00010348 00000000\n"
+        "0000000d 00000001 00000001 00000000 00000000 00000000\n"
+        "0000000d 00000002 00000100 00000240 00000000 00000000\n"
+        "0000000d 00000009 00010008 00000340 00000000 00000000\n";
+    const size_t n = 0x10348;
+    struct xcr0_profile p;
+    uint8_t *x = aligned_alloc(64, 0x10380), *y = aligned_alloc(64, 0x10380);
+    uint64_t differ = 0;
+    char err[512] = "", dump[64] = "", fx[64] = "", fy[64] = "", args[300], res[4096];
+    int st;
+
+    if (x == NULL || y == NULL || xcr0_profile_parse(text, sizeof(text) - 1, "big-pkru", &p, err,
+                                                     sizeof(err)) != 0) {
+        unit_fail("setup: %s", err);
+        goto out;
+    }
+    memset(x, 0, n);
+    legacy_init(x);
+    wr64(x + 512, 0x207);
+    fill(x + 0x340, 0x10008, 7);
+    memcpy(y, x, n);
+    EXPECT(xcr0_image_compare(&p, x, n, &p, y, n, &differ, err, sizeof(err)) == 0 && differ == 0,
+           "equal images: 0x%llx %s", (unsigned long long)differ, err);
+    y[0x340 + 0x10004] ^= 1;   /* past the first 64 KiB of the component */
+    EXPECT(xcr0_image_compare(&p, x, n, &p, y, n, &differ, err, sizeof(err)) == 0 &&
+           differ == XCR0_BIT(XCR0_PKRU), "images differing at 0x%x: differ 0x%llx %s",
+           0x340 + 0x10004, (unsigned long long)differ, err);
+    /* Outside XSTATE_BV the component is init (all zero): the bytes no longer count. */
+    wr64(x + 512, 0x7);
+    wr64(y + 512, 0x7);
+    EXPECT(xcr0_image_compare(&p, x, n, &p, y, n, &differ, err, sizeof(err)) == 0 && differ == 0,
+           "init PKRU: differ 0x%llx %s", (unsigned long long)differ, err);
+    wr64(x + 512, 0x207);
+    wr64(y + 512, 0x207);
+
+    if (temp_file(dump, text, sizeof(text) - 1) != 0 || temp_file(fx, x, n) != 0 ||
+        temp_file(fy, y, n) != 0) {
+        unit_fail("cannot write temporary files");
+        goto out;
+    }
+    snprintf(args, sizeof(args), "diff %s %s --profile %s", fx, fy, dump);
+    st = run_tool(args, res, sizeof(res));
+    EXPECT(st == 1 && strcmp(res, "differ: pkru\n") == 0, "xcr0 %s: exit %d, '%s'", args, st,
+           res);
+    snprintf(args, sizeof(args), "diff %s %s --profile %s", fx, fx, dump);
+    st = run_tool(args, res, sizeof(res));
+    EXPECT(st == 0 && strcmp(res, "same state\n") == 0, "xcr0 %s: exit %d, '%s'", args, st, res);
+out:
+    remove(dump);
+    remove(fx);
+    remove(fy);
+    free(x);
+    free(y);
+}
+
 int main(void)
 {
     xcr0_profile_builtin("intel", &intel);
@@ -337,5 +403,6 @@ int main(void)
     RUN(test_convert);
     RUN(test_compare);
     RUN(test_tool_roundtrip);
+    RUN(test_compare_large_component);
     UNIT_EXIT();
 }

@@ -379,7 +379,8 @@ int xcr0_image_convert(const struct xcr0_profile *from, const void *in, size_t i
     return 0;
 }
 
-/* Component nr's state as XRSTOR would load it, copied into st (cap bytes); returns its size. */
+/* Component nr's state as XRSTOR would load it, copied into st (cap bytes); returns its size,
+ * or SIZE_MAX if cap is too small (the caller sizes st from the images, so never). */
 static size_t effective_state(const struct xcr0_image *img, const uint8_t *b, unsigned nr,
                               uint8_t *st, size_t cap)
 {
@@ -416,8 +417,11 @@ static size_t effective_state(const struct xcr0_image *img, const uint8_t *b, un
         }
         return 4 + size;
     }
-    if (c == NULL || c->size > cap) {
+    if (c == NULL) {
         return 0;
+    }
+    if (c->size > cap) {
+        return SIZE_MAX;
     }
     if (present) {
         memcpy(st, b + c->offset, c->size);
@@ -432,8 +436,8 @@ int xcr0_image_compare(const struct xcr0_profile *pa, const void *a, size_t alen
                        uint64_t *differ, char *err, size_t errlen)
 {
     struct xcr0_image ia, ib;
-    const size_t cap = 1u << 16;
-    uint8_t *sa, *sb;
+    size_t cap = 4 + XCR0_LEGACY_SIZE; /* MXCSR and the XMM registers, or x87's area */
+    uint8_t *sa = NULL, *sb = NULL;
     char e[400];
     int ret = -1;
 
@@ -445,6 +449,17 @@ int xcr0_image_compare(const struct xcr0_profile *pa, const void *a, size_t alen
     if (xcr0_image_decode(pb, b, blen, &ib, e, sizeof(e)) != 0) {
         snprintf(err, errlen, "second image: %s", e);
         return -1;
+    }
+    /*
+     * Room for the largest component of either image. (A fixed 64 KiB once made every larger
+     * component compare as 0 bytes on both sides: "same state" for images that differ.)
+     * Decoded components are within XCR0_AREA_MAX.
+     */
+    for (unsigned i = 0; i < ia.count; i++) {
+        cap = ia.comp[i].size > cap ? ia.comp[i].size : cap;
+    }
+    for (unsigned i = 0; i < ib.count; i++) {
+        cap = ib.comp[i].size > cap ? ib.comp[i].size : cap;
     }
     sa = malloc(cap);
     sb = malloc(cap);
@@ -467,6 +482,10 @@ int xcr0_image_compare(const struct xcr0_profile *pa, const void *a, size_t alen
         }
         na = effective_state(&ia, a, nr, sa, cap);
         nb = effective_state(&ib, b, nr, sb, cap);
+        if (na == SIZE_MAX || nb == SIZE_MAX) {
+            snprintf(err, errlen, "component %u does not fit the comparison buffer", nr);
+            goto out;
+        }
         /* A component one image lacks is in its init state there: all zero for nr >= 2. */
         if (!in_a) {
             na = nb;
