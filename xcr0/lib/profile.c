@@ -124,6 +124,32 @@ static int infer_xss(struct xcr0_profile *p, uint32_t size)
     return 0;
 }
 
+/* "0-19, 62": the bits of mask as ranges, for messages saying which bits are allowed. */
+static void format_ranges(uint64_t mask, char *buf, size_t len)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (unsigned nr = 0; nr < 64; nr++) {
+        unsigned last = nr;
+        int n;
+
+        if (!(mask & XCR0_BIT(nr))) {
+            continue;
+        }
+        while (last + 1 < 64 && (mask & XCR0_BIT(last + 1))) {
+            last++;
+        }
+        n = last == nr ? snprintf(buf + used, len - used, "%s%u", used ? ", " : "", nr)
+                       : snprintf(buf + used, len - used, "%s%u-%u", used ? ", " : "", nr, last);
+        if (n < 0 || (size_t)n >= len - used) {
+            return;
+        }
+        used += (size_t)n;
+        nr = last;
+    }
+}
+
 /*
  * Build a profile from leaf 0xD. xcr0 is the recorded XCR0 if known (the host), or UINT64_MAX
  * (a dump: inferred from sub-leaf 0 EBX). Errors name the line of the row at fault.
@@ -183,6 +209,26 @@ static int profile_from_rows(struct leaf_d *d, const char *name, uint64_t xcr0,
         snprintf(err, errlen, "line %u: 0xd.1 ECX names x87 or SSE as IA32_XSS state", l1);
         return -1;
     }
+    /*
+     * Every enumerated bit must name a component of the table. Bit 63 never does: XCR0[63] is
+     * reserved for future expansion (SDM vol. 1 13.3) and is the compacted-format flag of
+     * XCOMP_BV (13.4.2). An undefined bit could never be part of a legal XCR0 (XSETBV #GP,
+     * xcr0_check), so `xcr0 cpuid` and every layout of "all supported components" would fail
+     * later; refuse it here, on the line that enumerates it.
+     */
+    if ((p->supported | p->xss_supported) & ~xcr0_defined_mask()) {
+        uint64_t bad = (p->supported | p->xss_supported) & ~xcr0_defined_mask();
+        unsigned nr = (unsigned)__builtin_ctzll(bad);
+        bool in_xss = p->xss_supported & XCR0_BIT(nr);
+        char allowed[128];
+
+        format_ranges(xcr0_defined_mask(), allowed, sizeof(allowed));
+        snprintf(err, errlen, "line %u: %s enumerates bit %u, which %s; allowed bits: %s",
+                 in_xss ? l1 : l0, in_xss ? "0xd.1 EDX:ECX" : "0xd.0 EDX:EAX", nr,
+                 nr == 63 ? "is reserved (XCR0[63], XCOMP_BV[63] is the compacted flag)"
+                          : "names no state component", allowed);
+        return -1;
+    }
     /* The legacy region is fixed (SDM 13.4.1); the table says where x87 and SSE are. */
     for (unsigned nr = XCR0_X87; nr <= XCR0_SSE; nr++) {
         const struct xcr0_component *c = xcr0_component(nr);
@@ -196,10 +242,16 @@ static int profile_from_rows(struct leaf_d *d, const char *name, uint64_t xcr0,
         unsigned line = d->line[nr] ? d->line[nr] : (is_sup ? l1 : l0);
 
         if (!is_user && !is_sup) {
+            /* The SDM says such sub-leaves read as zero (vol. 2A CPUID 0DH, "if ECX contains
+             * an invalid sub-leaf index, EAX/EBX/ECX/EDX return 0"), but a Centaur part
+             * reports rows for components it does not enumerate. Software (Linux's
+             * xstate.c among it) reads only the enumerated sub-leaves, so the rows are
+             * ignored: recorded for xcr0_profile_note(), never a reason to refuse a CPU. */
             if (r->eax || r->ebx || r->ecx || r->edx) {
-                snprintf(err, errlen, "line %u: sub-leaf 0x%x describes component %u, which "
-                         "0xd.0 EDX:EAX and 0xd.1 EDX:ECX do not enumerate", line, nr, nr);
-                return -1;
+                p->ignored_subleaves |= XCR0_BIT(nr);
+                if (p->ignored_line == 0) {
+                    p->ignored_line = line;
+                }
             }
             continue;
         }
@@ -500,6 +552,37 @@ out:
     return ret;
 }
 
+bool xcr0_profile_note(const struct xcr0_profile *p, char *buf, size_t len)
+{
+    char where[32] = "", subs[256] = "";
+    size_t used = 0;
+
+    if (len == 0) {
+        return p->ignored_subleaves != 0;
+    }
+    buf[0] = '\0';
+    if (p->ignored_subleaves == 0) {
+        return false;
+    }
+    for (uint64_t rest = p->ignored_subleaves; rest; rest &= rest - 1) {
+        int n = snprintf(subs + used, sizeof(subs) - used, "%s0x%x", used ? ", " : "",
+                         (unsigned)__builtin_ctzll(rest));
+        if (n < 0 || (size_t)n >= sizeof(subs) - used) {
+            break;
+        }
+        used += (size_t)n;
+    }
+    if (p->ignored_line) {
+        snprintf(where, sizeof(where), "line %u: ", p->ignored_line);
+    }
+    snprintf(buf, len, "%sleaf 0xd sub-lea%s %s describe%s component%s that 0xd.0 EDX:EAX and "
+             "0xd.1 EDX:ECX do not enumerate; ignored", where,
+             (p->ignored_subleaves & (p->ignored_subleaves - 1)) ? "ves" : "f", subs,
+             (p->ignored_subleaves & (p->ignored_subleaves - 1)) ? "" : "s",
+             (p->ignored_subleaves & (p->ignored_subleaves - 1)) ? "s" : "");
+    return true;
+}
+
 int xcr0_profile_load(const char *path, struct xcr0_profile *p, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
@@ -594,6 +677,7 @@ int xcr0_profile_host(struct xcr0_profile *p, char *err, size_t errlen)
     d->last_line = 64;
     ret = profile_from_rows(d, "host", xcr0, p, err, errlen);
     free(d);
+    p->ignored_line = 0; /* no file: the note names sub-leaves alone */
     if (ret != 0) {
         char tmp[512];
         snprintf(tmp, sizeof(tmp), "%s", err);

@@ -100,6 +100,16 @@ static uint64_t mask_arg(const char *text)
     return mask;
 }
 
+/* What the library left out of a profile (rows it ignored): one line on stderr. */
+static void profile_note(const char *spec, const struct xcr0_profile *p)
+{
+    char note[512];
+
+    if (xcr0_profile_note(p, note, sizeof(note))) {
+        fprintf(stderr, "xcr0: note: profile '%s': %s\n", spec, note);
+    }
+}
+
 static void profile_arg(const char *spec, struct xcr0_profile *p)
 {
     char err[512];
@@ -107,6 +117,7 @@ static void profile_arg(const char *spec, struct xcr0_profile *p)
     if (xcr0_profile_open(spec, p, err, sizeof(err)) != 0) {
         fail("profile '%s': %s", spec, err);
     }
+    profile_note(spec, p);
 }
 
 /* Options shared by the commands; each command says which it accepts. */
@@ -519,6 +530,7 @@ static int cmd_host(int argc, char **argv)
     if (xcr0_profile_host(&p, err, sizeof(err)) != 0) {
         fail("host: %s", err);
     }
+    profile_note("host", &p);
     xcr0_format_names(p.xcr0, names, sizeof(names));
     printf("vendor     %s\n", p.vendor);
     printf("XCR0       0x%016llx  %s\n", (unsigned long long)p.xcr0, names);

@@ -269,6 +269,11 @@ struct xcr0_profile {
     struct xcr0_vendor_rules rules;
     bool xss_ambiguous;         /* more than one IA32_XSS explains 0xD.1 EBX; the smallest won */
     struct xcr0_profile_component comp[64];
+    /* Sub-leaves of leaf 0xD >= 2 that describe a component 0xD.0 EDX:EAX and 0xD.1 EDX:ECX
+     * do not enumerate (seen on a Centaur part): ignored, as software reading CPUID ignores
+     * them; the dump line of the first one (0 for the host). See xcr0_profile_note(). */
+    uint64_t ignored_subleaves;
+    unsigned ignored_line;
 };
 
 /* CPUID.(0xD,1).EAX bits (SDM vol. 2A CPUID, leaf 0DH sub-leaf 1). */
@@ -287,11 +292,20 @@ int xcr0_profile_builtin(const char *name, struct xcr0_profile *p);
  * recorded XCR0 are derived: XCR0 is the largest legal subset of the supported mask whose
  * standard size is the recorded 0xD.0 EBX, IA32_XSS the subset of the supported IA32_XSS bits
  * whose compacted size with it is the recorded 0xD.1 EBX. Returns 0, or -1 with
- * "line N: reason" in err for a malformed or inconsistent dump, or one with an XSAVE area
- * beyond XCR0_AREA_MAX.
+ * "line N: reason" in err for a malformed or inconsistent dump, one that enumerates a bit the
+ * component table does not define (or bit 63), or one with an XSAVE area beyond XCR0_AREA_MAX.
+ * Sub-leaves for components 0xD.0 and 0xD.1 do not enumerate are ignored and recorded in
+ * ignored_subleaves (xcr0_profile_note).
  */
 int xcr0_profile_parse(const char *text, size_t len, const char *name, struct xcr0_profile *p,
                        char *err, size_t errlen);
+/*
+ * What the profile's source said that the profile leaves out, as one line without a newline
+ * ("line N: leaf 0xd sub-leaves 0x3, 0x4 describe components that 0xd.0 EDX:EAX and 0xd.1
+ * EDX:ECX do not enumerate; ignored"), or "" if nothing. Returns true if there is a note.
+ * Callers show it as a note, not an error (the xcr0 command: "xcr0: note: ..." on stderr).
+ */
+bool xcr0_profile_note(const struct xcr0_profile *p, char *buf, size_t len);
 /* xcr0_profile_parse on a file's contents. */
 int xcr0_profile_load(const char *path, struct xcr0_profile *p, char *err, size_t errlen);
 /* This host's profile via CPUID and XGETBV (x86 only; -1 with a reason elsewhere). */
