@@ -1,0 +1,327 @@
+/*
+ * qemu-xcr0: helpers of the EVEX (AVX-512) translator, evex.c.inc.
+ *
+ * Memory: EVEX loads and stores are exact to the element. A masked-off element is neither read
+ * nor written and cannot fault (SDM vol. 1 15.6.2 "memory fault suppression"); a store checks
+ * every element it will write before writing any, so a fault leaves memory untouched (Bochs'
+ * avx512 masked stores do the same); an unmasked vector is one access, never split.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "cpu.h"
+#include "exec/cputlb.h"
+#include "exec/cpu_ldst.h"
+#include "exec/exec-all.h"
+#include "exec/helper-proto.h"
+#include "helper-tcg.h"
+#include "evex.h"
+
+static uint64_t elem_get(const ZMMReg *r, unsigned esize, unsigned i)
+{
+    switch (esize) {
+    case 1:
+        return r->ZMM_B(i);
+    case 2:
+        return r->ZMM_W(i);
+    case 4:
+        return r->ZMM_L(i);
+    default:
+        return r->ZMM_Q(i);
+    }
+}
+
+static int64_t elem_get_signed(const ZMMReg *r, unsigned esize, unsigned i)
+{
+    switch (esize) {
+    case 1:
+        return (int8_t)r->ZMM_B(i);
+    case 2:
+        return (int16_t)r->ZMM_W(i);
+    case 4:
+        return (int32_t)r->ZMM_L(i);
+    default:
+        return (int64_t)r->ZMM_Q(i);
+    }
+}
+
+static void elem_set(ZMMReg *r, unsigned esize, unsigned i, uint64_t v)
+{
+    switch (esize) {
+    case 1:
+        r->ZMM_B(i) = v;
+        break;
+    case 2:
+        r->ZMM_W(i) = v;
+        break;
+    case 4:
+        r->ZMM_L(i) = v;
+        break;
+    default:
+        r->ZMM_Q(i) = v;
+        break;
+    }
+}
+
+/* Zero bytes len..63: an EVEX write zeroes its destination above VL (SDM vol. 1 15.5). */
+static void zero_above(ZMMReg *r, unsigned len)
+{
+    for (unsigned i = len / 8; i < 8; i++) {
+        r->ZMM_Q(i) = 0;
+    }
+}
+
+static bool canonical(CPUX86State *env, target_ulong addr)
+{
+#ifdef TARGET_X86_64
+    if (env->hflags & HF_CS64_MASK) {
+        int bits = env->cr[4] & CR4_LA57_MASK ? 57 : 48;
+
+        return (int64_t)addr == sextract64(addr, 0, bits);
+    }
+#endif
+    return true;
+}
+
+static uint64_t elements_of(unsigned len, unsigned esize)
+{
+    return len / esize == 64 ? UINT64_MAX : (UINT64_C(1) << (len / esize)) - 1;
+}
+
+/*
+ * #GP for a misaligned operand of an aligned form (SDM vol. 2 2.8, exception class E1) when
+ * the mask selects any element — with none selected there is no access and no fault (measured
+ * on AMD Zen 5: VMOVAPD xmm{k1}, [misaligned] faults with k1 = 1, 2 or 0xff, not with 0) —
+ * and for a selected element outside the canonical range.
+ */
+static void check_gp(CPUX86State *env, target_ulong addr, unsigned len, uint32_t desc,
+                     uint64_t mask, uintptr_t ra)
+{
+    unsigned esize = evex_desc_esize(desc);
+
+    if ((desc & EVEX_DESC_ALIGN) && (addr & (len - 1)) && (mask & elements_of(len, esize))) {
+        raise_exception_ra(env, EXCP0D_GPF, ra);
+    }
+    for (unsigned i = 0; i < len / esize; i++) {
+        if ((mask >> i) & 1) {
+            target_ulong a = addr + i * esize;
+
+            if (!canonical(env, a) || !canonical(env, a + esize - 1)) {
+                raise_exception_ra(env, EXCP0D_GPF, ra);
+            }
+        }
+    }
+}
+
+/* Fault, as the access would, if [addr, addr + size) is not accessible (pages in order). */
+static void probe_range(CPUX86State *env, target_ulong addr, unsigned size,
+                        MMUAccessType type, uintptr_t ra)
+{
+    int mmu_idx = cpu_mmu_index(env_cpu(env), false);
+
+    while (size) {
+        unsigned chunk = MIN(size, -(addr | TARGET_PAGE_MASK));
+
+        probe_access(env, addr, chunk, type, mmu_idx, ra);
+        addr += chunk;
+        size -= chunk;
+    }
+}
+
+/*
+ * Probe the selected elements: all of them when the mask selects all (one access covering
+ * the vector), else each selected one.
+ */
+static void probe_elements(CPUX86State *env, target_ulong addr, unsigned len, unsigned esize,
+                           uint64_t mask, MMUAccessType type, uintptr_t ra)
+{
+    uint64_t all = elements_of(len, esize);
+
+    if ((mask & all) == all) {
+        probe_range(env, addr, len, type, ra);
+        return;
+    }
+    for (unsigned i = 0; i < len / esize; i++) {
+        if ((mask >> i) & 1) {
+            probe_range(env, addr + i * esize, esize, type, ra);
+        }
+    }
+}
+
+static uint64_t load_elem(CPUX86State *env, target_ulong addr, unsigned esize, uintptr_t ra)
+{
+    switch (esize) {
+    case 1:
+        return cpu_ldub_data_ra(env, addr, ra);
+    case 2:
+        return cpu_lduw_data_ra(env, addr, ra);
+    case 4:
+        return cpu_ldl_data_ra(env, addr, ra);
+    default:
+        return cpu_ldq_data_ra(env, addr, ra);
+    }
+}
+
+static void store_elem(CPUX86State *env, target_ulong addr, unsigned esize, uint64_t v,
+                       uintptr_t ra)
+{
+    switch (esize) {
+    case 1:
+        cpu_stb_data_ra(env, addr, v, ra);
+        break;
+    case 2:
+        cpu_stw_data_ra(env, addr, v, ra);
+        break;
+    case 4:
+        cpu_stl_data_ra(env, addr, v, ra);
+        break;
+    default:
+        cpu_stq_data_ra(env, addr, v, ra);
+        break;
+    }
+}
+
+/*
+ * Load len bytes at addr into *dst (a scratch register), element by element as mask selects;
+ * the others are zero. An unmasked load passes an all-ones mask.
+ */
+void helper_evex_load(CPUX86State *env, void *dst, target_ulong addr, uint64_t mask,
+                      uint32_t desc)
+{
+    uintptr_t ra = GETPC();
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    ZMMReg *d = dst;
+
+    check_gp(env, addr, len, desc, mask, ra);
+    probe_elements(env, addr, len, esize, mask, MMU_DATA_LOAD, ra);
+    for (unsigned i = 0; i < len / esize; i++) {
+        elem_set(d, esize, i, (mask >> i) & 1 ? load_elem(env, addr + i * esize, esize, ra) : 0);
+    }
+}
+
+/* Store the elements of *src that mask selects to len bytes at addr: all or none of them. */
+void helper_evex_store(CPUX86State *env, target_ulong addr, void *src, uint64_t mask,
+                       uint32_t desc)
+{
+    uintptr_t ra = GETPC();
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    const ZMMReg *s = src;
+
+    check_gp(env, addr, len, desc, mask, ra);
+    probe_elements(env, addr, len, esize, mask, MMU_DATA_STORE, ra);
+    for (unsigned i = 0; i < len / esize; i++) {
+        if ((mask >> i) & 1) {
+            store_elem(env, addr + i * esize, esize, elem_get(s, esize, i), ra);
+        }
+    }
+}
+
+/*
+ * The masking epilogue (SDM vol. 1 15.6.1): element i of *dst becomes element i of *src where
+ * mask bit i is set; else it keeps its value (merging) or becomes zero (zeroing, EVEX.z). Bytes
+ * above the vector length are zeroed.
+ */
+void helper_evex_blend(void *dst, void *src, uint64_t mask, uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    ZMMReg *d = dst;
+    const ZMMReg *s = src;
+
+    for (unsigned i = 0; i < len / esize; i++) {
+        if ((mask >> i) & 1) {
+            elem_set(d, esize, i, elem_get(s, esize, i));
+        } else if (desc & EVEX_DESC_ZERO) {
+            elem_set(d, esize, i, 0);
+        }
+    }
+    zero_above(d, len);
+}
+
+/*
+ * VPCMP{,U}{B,W,D,Q} predicates (imm8[2:0]; SDM vol. 2 VPCMPB): EQ, LT, LE, FALSE, NEQ, NLT,
+ * NLE, TRUE. VPCMPEQ* is predicate 0 and VPCMPGT* predicate 6, both signed.
+ */
+uint64_t helper_evex_cmp(void *a, void *b, uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    unsigned pred = evex_desc_imm(desc) & 7;
+    bool is_signed = desc & EVEX_DESC_SIGNED;
+    uint64_t result = 0;
+
+    for (unsigned i = 0; i < len / esize; i++) {
+        int c;
+        bool bit;
+
+        if (is_signed) {
+            int64_t x = elem_get_signed(a, esize, i), y = elem_get_signed(b, esize, i);
+            c = x < y ? -1 : x > y;
+        } else {
+            uint64_t x = elem_get(a, esize, i), y = elem_get(b, esize, i);
+            c = x < y ? -1 : x > y;
+        }
+        switch (pred) {
+        case 0:
+            bit = c == 0;
+            break;
+        case 1:
+            bit = c < 0;
+            break;
+        case 2:
+            bit = c <= 0;
+            break;
+        case 3:
+            bit = false;
+            break;
+        case 4:
+            bit = c != 0;
+            break;
+        case 5:
+            bit = c >= 0;
+            break;
+        case 6:
+            bit = c > 0;
+            break;
+        default:
+            bit = true;
+            break;
+        }
+        result |= (uint64_t)bit << i;
+    }
+    return result;
+}
+
+/* VPTESTM: bit i = (a[i] & b[i]) != 0; VPTESTNM (EVEX_DESC_NEGATE): == 0. */
+uint64_t helper_evex_ptestm(void *a, void *b, uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    bool negate = desc & EVEX_DESC_NEGATE;
+    uint64_t result = 0;
+
+    for (unsigned i = 0; i < len / esize; i++) {
+        bool nonzero = (elem_get(a, esize, i) & elem_get(b, esize, i)) != 0;
+        result |= (uint64_t)(nonzero != negate) << i;
+    }
+    return result;
+}
+
+/*
+ * VPTERNLOG: each result bit is imm8[d << 2 | a << 1 | b] of the destination's, the first and
+ * the second source's bits (SDM vol. 2 VPTERNLOGD). out may be a scratch register.
+ */
+void helper_evex_ternlog(void *out, void *d, void *a, void *b, uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), imm = evex_desc_imm(desc);
+    const ZMMReg *zd = d, *za = a, *zb = b;
+    ZMMReg *o = out;
+
+    for (unsigned i = 0; i < len / 8; i++) {
+        uint64_t x = zd->ZMM_Q(i), y = za->ZMM_Q(i), z = zb->ZMM_Q(i), r = 0;
+
+        for (unsigned k = 0; k < 8; k++) {
+            if ((imm >> k) & 1) {
+                r |= (k & 4 ? x : ~x) & (k & 2 ? y : ~y) & (k & 1 ? z : ~z);
+            }
+        }
+        o->ZMM_Q(i) = r;
+    }
+}

@@ -1,0 +1,41 @@
+/*
+ * qemu-xcr0: what the EVEX translator (evex.c.inc) and its helpers (evex-helper.c) agree on.
+ *
+ * A helper's 32-bit descriptor packs the vector length, the element size and a few flags, so
+ * one helper serves every width and element size (as gvec's simd_desc does for TCG's own).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef TARGET_I386_TCG_EVEX_H
+#define TARGET_I386_TCG_EVEX_H
+
+#define EVEX_DESC_LEN_MASK     0x7f      /* bytes: 1..64 (a vector, or one element) */
+#define EVEX_DESC_ESIZE_SHIFT  7         /* log2 of the element size in bytes, 0..3 */
+#define EVEX_DESC_ESIZE_MASK   (3u << EVEX_DESC_ESIZE_SHIFT)
+#define EVEX_DESC_ALIGN        (1u << 9)  /* memory: #GP unless aligned to the length */
+#define EVEX_DESC_ZERO         (1u << 10) /* blend: zeroing-masking (EVEX.z) */
+#define EVEX_DESC_SIGNED       (1u << 11) /* compares: signed elements */
+#define EVEX_DESC_NEGATE       (1u << 12) /* VPTESTNM: the mask of zero ANDs */
+#define EVEX_DESC_IMM_SHIFT    16        /* an imm8: compare predicate, ternlog table */
+
+static inline uint32_t evex_desc(unsigned len, unsigned esize_log2, uint32_t flags)
+{
+    return len | esize_log2 << EVEX_DESC_ESIZE_SHIFT | flags;
+}
+
+static inline unsigned evex_desc_len(uint32_t desc)
+{
+    return desc & EVEX_DESC_LEN_MASK;
+}
+
+static inline unsigned evex_desc_esize(uint32_t desc)
+{
+    return 1u << ((desc & EVEX_DESC_ESIZE_MASK) >> EVEX_DESC_ESIZE_SHIFT);
+}
+
+static inline unsigned evex_desc_imm(uint32_t desc)
+{
+    return (desc >> EVEX_DESC_IMM_SHIFT) & 0xff;
+}
+
+#endif

@@ -1,0 +1,603 @@
+/*
+ * evex-diff: a seeded random differential tester of EVEX and opmask instructions (issue 15), in
+ * the spirit of QEMU's risu. It generates encodings of the forms listed below with random
+ * fields — registers 0-31, EVEX.R/X/B/R'/V', vvvv, L'L, aaa, z, b, W, ModRM, SIB, disp8 and
+ * disp32, imm8 — plus, now and then, a broken prefix (reserved bits, maps, legacy prefixes
+ * before 62), and runs each one from identical state: every vector, mask and MXCSR from an
+ * XRSTOR image, the GPRs from a table, memory operands in two data pages followed by a
+ * PROT_NONE page. Afterwards XSAVE (the components whose XSTATE_BV bit is clear count as
+ * initial, so XINUSE does not enter), the GPRs, the arithmetic flags and the data pages are
+ * hashed, or, if the instruction faulted, the signal, si_code and si_addr (relative to the
+ * data pages).
+ *
+ * Run natively on a host with AVX-512 and under the emulator with AVX-512 announced: the
+ * outputs must be identical. Output: a line per block of 100 cases with the block's hash, and
+ * the count of each outcome; `evex-diff SEED COUNT -v FIRST LAST` prints every case of a range
+ * (encoding bytes and hash) to find the one that differs.
+ *
+ * Offsets of the XSAVE components come from CPUID leaf 0xD (the emulator answers with the
+ * layout of -xsave-layout, here the host's).
+ *
+ * test short: -cpu max,+avx512f,+avx512bw,+avx512dq,+avx512vl -xcr0 host -xsave-layout host -- 20261203 4000 => native
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <setjmp.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "xstate-util.h"
+
+/* ---- the forms: map, opcode, implied prefix, W (-1 either), shape ---- */
+
+enum shape {
+    S_VHW,     /* zmm, zmm(vvvv), zmm/m */
+    S_VW,      /* zmm, zmm/m */
+    S_WV,      /* zmm/m, zmm */
+    S_KHW,     /* k, zmm(vvvv), zmm/m */
+    S_VR,      /* zmm, r (register only) */
+    S_VE,      /* xmm, r/m */
+    S_EV,      /* r/m, xmm */
+    S_VEX_K3,  /* VEX.L1 k, k, k */
+    S_VEX_K2,  /* VEX.L0 k, k (or k, m; m, k; k, r; r, k) */
+    S_VEX_KSH, /* VEX.L0 66 0F3A k, k, imm8 */
+};
+
+struct form {
+    unsigned char map, opcode, pp;
+    signed char w;
+    unsigned char shape, imm8;
+    const char *name;
+};
+
+static const struct form forms[] = {
+    { 1, 0x6f, 1, -1, S_VW, 0, "vmovdqa32/64 load" },
+    { 1, 0x7f, 1, -1, S_WV, 0, "vmovdqa32/64 store" },
+    { 1, 0x6f, 2, -1, S_VW, 0, "vmovdqu32/64 load" },
+    { 1, 0x7f, 2, -1, S_WV, 0, "vmovdqu32/64 store" },
+    { 1, 0x6f, 3, -1, S_VW, 0, "vmovdqu8/16 load" },
+    { 1, 0x7f, 3, -1, S_WV, 0, "vmovdqu8/16 store" },
+    { 1, 0x10, 0, 0, S_VW, 0, "vmovups load" },
+    { 1, 0x11, 0, 0, S_WV, 0, "vmovups store" },
+    { 1, 0x10, 1, 1, S_VW, 0, "vmovupd load" },
+    { 1, 0x11, 1, 1, S_WV, 0, "vmovupd store" },
+    { 1, 0x28, 0, 0, S_VW, 0, "vmovaps load" },
+    { 1, 0x29, 0, 0, S_WV, 0, "vmovaps store" },
+    { 1, 0x28, 1, 1, S_VW, 0, "vmovapd load" },
+    { 1, 0x29, 1, 1, S_WV, 0, "vmovapd store" },
+    { 1, 0xe7, 1, 0, S_WV, 0, "vmovntdq" },
+    { 1, 0x6e, 1, -1, S_VE, 0, "vmovd/q xmm, r/m" },
+    { 1, 0x7e, 1, -1, S_EV, 0, "vmovd/q r/m, xmm" },
+    { 1, 0x7e, 2, 1, S_VW, 0, "vmovq xmm, xmm/m64" },
+    { 1, 0xd6, 1, 1, S_WV, 0, "vmovq xmm/m64, xmm" },
+    { 1, 0xdb, 1, -1, S_VHW, 0, "vpandd/q" },
+    { 1, 0xdf, 1, -1, S_VHW, 0, "vpandnd/q" },
+    { 1, 0xeb, 1, -1, S_VHW, 0, "vpord/q" },
+    { 1, 0xef, 1, -1, S_VHW, 0, "vpxord/q" },
+    { 1, 0xfc, 1, -1, S_VHW, 0, "vpaddb" },
+    { 1, 0xfd, 1, -1, S_VHW, 0, "vpaddw" },
+    { 1, 0xfe, 1, 0, S_VHW, 0, "vpaddd" },
+    { 1, 0xd4, 1, 1, S_VHW, 0, "vpaddq" },
+    { 1, 0xf8, 1, -1, S_VHW, 0, "vpsubb" },
+    { 1, 0xf9, 1, -1, S_VHW, 0, "vpsubw" },
+    { 1, 0xfa, 1, 0, S_VHW, 0, "vpsubd" },
+    { 1, 0xfb, 1, 1, S_VHW, 0, "vpsubq" },
+    { 1, 0xda, 1, -1, S_VHW, 0, "vpminub" },
+    { 1, 0xde, 1, -1, S_VHW, 0, "vpmaxub" },
+    { 2, 0x3a, 1, -1, S_VHW, 0, "vpminuw" },
+    { 2, 0x3e, 1, -1, S_VHW, 0, "vpmaxuw" },
+    { 2, 0x3b, 1, -1, S_VHW, 0, "vpminud/q" },
+    { 2, 0x3f, 1, -1, S_VHW, 0, "vpmaxud/q" },
+    { 2, 0x39, 1, -1, S_VHW, 0, "vpminsd/q" },
+    { 2, 0x3d, 1, -1, S_VHW, 0, "vpmaxsd/q" },
+    { 1, 0x74, 1, -1, S_KHW, 0, "vpcmpeqb" },
+    { 1, 0x75, 1, -1, S_KHW, 0, "vpcmpeqw" },
+    { 1, 0x76, 1, 0, S_KHW, 0, "vpcmpeqd" },
+    { 2, 0x29, 1, 1, S_KHW, 0, "vpcmpeqq" },
+    { 1, 0x64, 1, -1, S_KHW, 0, "vpcmpgtb" },
+    { 1, 0x65, 1, -1, S_KHW, 0, "vpcmpgtw" },
+    { 1, 0x66, 1, 0, S_KHW, 0, "vpcmpgtd" },
+    { 2, 0x37, 1, 1, S_KHW, 0, "vpcmpgtq" },
+    { 3, 0x3f, 1, -1, S_KHW, 1, "vpcmpb/w" },
+    { 3, 0x3e, 1, -1, S_KHW, 1, "vpcmpub/uw" },
+    { 3, 0x1f, 1, -1, S_KHW, 1, "vpcmpd/q" },
+    { 3, 0x1e, 1, -1, S_KHW, 1, "vpcmpud/uq" },
+    { 2, 0x26, 1, -1, S_KHW, 0, "vptestmb/w" },
+    { 2, 0x27, 1, -1, S_KHW, 0, "vptestmd/q" },
+    { 2, 0x26, 2, -1, S_KHW, 0, "vptestnmb/w" },
+    { 2, 0x27, 2, -1, S_KHW, 0, "vptestnmd/q" },
+    { 2, 0x7a, 1, 0, S_VR, 0, "vpbroadcastb r" },
+    { 2, 0x7b, 1, 0, S_VR, 0, "vpbroadcastw r" },
+    { 2, 0x7c, 1, -1, S_VR, 0, "vpbroadcastd/q r" },
+    { 2, 0x78, 1, 0, S_VW, 0, "vpbroadcastb" },
+    { 2, 0x79, 1, 0, S_VW, 0, "vpbroadcastw" },
+    { 2, 0x58, 1, 0, S_VW, 0, "vpbroadcastd" },
+    { 2, 0x59, 1, -1, S_VW, 0, "vpbroadcastq, vbroadcasti32x2" },
+    { 2, 0x18, 1, 0, S_VW, 0, "vbroadcastss" },
+    { 3, 0x25, 1, -1, S_VHW, 1, "vpternlogd/q" },
+    /* VEX-encoded opmask instructions. */
+    { 1, 0x41, 0, -1, S_VEX_K3, 0, "kand w/q" },
+    { 1, 0x41, 1, -1, S_VEX_K3, 0, "kand b/d" },
+    { 1, 0x42, 0, -1, S_VEX_K3, 0, "kandn w/q" },
+    { 1, 0x42, 1, -1, S_VEX_K3, 0, "kandn b/d" },
+    { 1, 0x45, 0, -1, S_VEX_K3, 0, "kor w/q" },
+    { 1, 0x45, 1, -1, S_VEX_K3, 0, "kor b/d" },
+    { 1, 0x46, 0, -1, S_VEX_K3, 0, "kxnor w/q" },
+    { 1, 0x46, 1, -1, S_VEX_K3, 0, "kxnor b/d" },
+    { 1, 0x47, 0, -1, S_VEX_K3, 0, "kxor w/q" },
+    { 1, 0x47, 1, -1, S_VEX_K3, 0, "kxor b/d" },
+    { 1, 0x4a, 0, -1, S_VEX_K3, 0, "kadd w/q" },
+    { 1, 0x4a, 1, -1, S_VEX_K3, 0, "kadd b/d" },
+    { 1, 0x4b, 0, -1, S_VEX_K3, 0, "kunpckwd/dq" },
+    { 1, 0x4b, 1, -1, S_VEX_K3, 0, "kunpckbw" },
+    { 1, 0x44, 0, -1, S_VEX_K2, 0, "knot w/q" },
+    { 1, 0x44, 1, -1, S_VEX_K2, 0, "knot b/d" },
+    { 1, 0x90, 0, -1, S_VEX_K2, 0, "kmov w/q k, k/m" },
+    { 1, 0x90, 1, -1, S_VEX_K2, 0, "kmov b/d k, k/m" },
+    { 1, 0x91, 0, -1, S_VEX_K2, 0, "kmov w/q m, k" },
+    { 1, 0x91, 1, -1, S_VEX_K2, 0, "kmov b/d m, k" },
+    { 1, 0x92, 0, -1, S_VEX_K2, 0, "kmovw k, r" },
+    { 1, 0x92, 1, -1, S_VEX_K2, 0, "kmovb k, r" },
+    { 1, 0x92, 3, -1, S_VEX_K2, 0, "kmovd/q k, r" },
+    { 1, 0x93, 0, -1, S_VEX_K2, 0, "kmovw r, k" },
+    { 1, 0x93, 1, -1, S_VEX_K2, 0, "kmovb r, k" },
+    { 1, 0x93, 3, -1, S_VEX_K2, 0, "kmovd/q r, k" },
+    { 1, 0x98, 0, -1, S_VEX_K2, 0, "kortest w/q" },
+    { 1, 0x98, 1, -1, S_VEX_K2, 0, "kortest b/d" },
+    { 1, 0x99, 0, -1, S_VEX_K2, 0, "ktest w/q" },
+    { 1, 0x99, 1, -1, S_VEX_K2, 0, "ktest b/d" },
+    { 3, 0x30, 1, -1, S_VEX_KSH, 1, "kshiftr b/w" },
+    { 3, 0x31, 1, -1, S_VEX_KSH, 1, "kshiftr d/q" },
+    { 3, 0x32, 1, -1, S_VEX_KSH, 1, "kshiftl b/w" },
+    { 3, 0x33, 1, -1, S_VEX_KSH, 1, "kshiftl d/q" },
+};
+
+#define NFORMS (sizeof(forms) / sizeof(forms[0]))
+
+/* ---- state ---- */
+
+static uint64_t rng;
+
+static uint64_t rnd(void)
+{
+    rng ^= rng >> 12;
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return rng * 0x2545f4914f6cdd1dull;
+}
+
+static unsigned rndn(unsigned n)
+{
+    return (unsigned)(rnd() % n);
+}
+
+/* The GPRs the harness loads and stores, in this order (r15 holds the context, rsp the stack). */
+enum { G_RAX, G_RCX, G_RDX, G_RBX, G_RBP, G_RSI, G_RDI, G_R8, G_R9, G_R10, G_R11, G_R12, G_R13,
+       G_R14, G_FLAGS, NGPR };
+
+struct ctx {
+    uint64_t gpr_in[NGPR];     /* 0 */
+    uint64_t gpr_out[NGPR];    /* 120 */
+    void *code;                /* 240 */
+    uint8_t *xin;              /* 248 */
+    uint8_t *xout;             /* 256 */
+    uint64_t rfbm;             /* 264 */
+};
+
+void run_insn(struct ctx *c);
+__asm__(
+    ".text\n"
+    ".globl run_insn\n"
+    "run_insn:\n"
+    "  push %rbx\n  push %rbp\n  push %r12\n  push %r13\n  push %r14\n  push %r15\n"
+    "  mov %rdi, %r15\n"
+    "  mov 264(%r15), %rax\n  mov %rax, %rdx\n  shr $32, %rdx\n"
+    "  mov 248(%r15), %rcx\n  xrstor64 (%rcx)\n"
+    "  pushq 112(%r15)\n  popfq\n"
+    "  mov 0(%r15), %rax\n  mov 8(%r15), %rcx\n  mov 16(%r15), %rdx\n  mov 24(%r15), %rbx\n"
+    "  mov 32(%r15), %rbp\n  mov 40(%r15), %rsi\n  mov 48(%r15), %rdi\n  mov 56(%r15), %r8\n"
+    "  mov 64(%r15), %r9\n  mov 72(%r15), %r10\n  mov 80(%r15), %r11\n  mov 88(%r15), %r12\n"
+    "  mov 96(%r15), %r13\n  mov 104(%r15), %r14\n"
+    "  call *240(%r15)\n"
+    "  pushfq\n  popq 232(%r15)\n"
+    "  mov %rax, 120(%r15)\n  mov %rcx, 128(%r15)\n  mov %rdx, 136(%r15)\n  mov %rbx, 144(%r15)\n"
+    "  mov %rbp, 152(%r15)\n  mov %rsi, 160(%r15)\n  mov %rdi, 168(%r15)\n  mov %r8, 176(%r15)\n"
+    "  mov %r9, 184(%r15)\n  mov %r10, 192(%r15)\n  mov %r11, 200(%r15)\n  mov %r12, 208(%r15)\n"
+    "  mov %r13, 216(%r15)\n  mov %r14, 224(%r15)\n"
+    "  mov 264(%r15), %rax\n  mov %rax, %rdx\n  shr $32, %rdx\n"
+    "  mov 256(%r15), %rcx\n  xsave64 (%rcx)\n"
+    "  pop %r15\n  pop %r14\n  pop %r13\n  pop %r12\n  pop %rbp\n  pop %rbx\n"
+    "  ret\n");
+
+static sigjmp_buf jump;
+static volatile int fault_sig, fault_code;
+static volatile uintptr_t fault_addr;
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    fault_sig = sig;
+    fault_code = si->si_code;
+    fault_addr = (uintptr_t)si->si_addr;
+    siglongjmp(jump, 1);
+}
+
+/* Run the case; fault_sig says whether (and how) it faulted. Apart, for sigsetjmp's sake. */
+static __attribute__((noinline)) void run_case(struct ctx *c)
+{
+    fault_sig = 0;
+    if (!sigsetjmp(jump, 1)) {
+        run_insn(c);
+    }
+}
+
+/* ---- encoding ---- */
+
+struct insn {
+    uint8_t bytes[24];
+    int len;
+};
+
+static void put(struct insn *in, uint8_t b)
+{
+    in->bytes[in->len++] = b;
+}
+
+/*
+ * A memory operand: [rbx + disp8], [rdi + disp8], [rbx + index*scale + disp8] with index rsi
+ * (or r14 with X set), or [rbx + disp32]. rbx/rdi point near the end of data page 1, so a
+ * vector may reach the PROT_NONE page.
+ */
+static void put_modrm_mem(struct insn *in, int reg, bool *x_out)
+{
+    unsigned kind = rndn(4);
+
+    switch (kind) {
+    case 0:
+    case 1:
+        put(in, 0x40 | (reg & 7) << 3 | (kind ? 7 : 3));
+        put(in, (uint8_t)(int8_t)(rndn(7) - 3));
+        break;
+    case 2:
+        *x_out = rndn(2);
+        put(in, 0x44 | (reg & 7) << 3);
+        put(in, rndn(4) << 6 | 6 << 3 | 3);     /* SIB: scale, index rsi (r14 with X), rbx */
+        put(in, (uint8_t)(int8_t)(rndn(7) - 3));
+        break;
+    default:
+        put(in, 0x80 | (reg & 7) << 3 | 3);
+        {
+            int32_t d = (int32_t)rndn(512) - 256;
+            put(in, d); put(in, d >> 8); put(in, d >> 16); put(in, d >> 24);
+        }
+        break;
+    }
+}
+
+/* GPR numbers an instruction may name (not rsp, not r15, which holds the context). */
+static int rnd_gpr(void)
+{
+    /* Not rbx and rdi either: they hold pointers, which differ from run to run. */
+    static const int ok[] = { 0, 1, 2, 5, 6, 8, 9, 10, 11, 12, 13, 14 };
+    return ok[rndn(sizeof(ok) / sizeof(ok[0]))];
+}
+
+static void gen_evex(struct insn *in, const struct form *f)
+{
+    int reg = rndn(32), rm = rndn(32), vvvv = rndn(32), ll, aaa, w;
+    bool z, b, mem, x = false;
+    uint8_t p0, p1, p2;
+    unsigned bad = rndn(60);
+    struct insn tail = { .len = 0 };
+
+    w = f->w < 0 ? (int)rndn(2) : (rndn(50) ? f->w : !f->w);
+    ll = rndn(16) ? (int)rndn(3) : 3;
+    aaa = rndn(3) ? (int)rndn(8) : 0;
+    z = aaa ? rndn(3) == 0 : rndn(30) == 0;     /* zeroing without a mask is #UD */
+    b = rndn(6) == 0;
+    mem = rndn(2);
+    if (f->shape == S_VR || f->shape == S_VE || f->shape == S_EV) {
+        rm = rnd_gpr() | (rndn(8) ? 0 : 16);
+    }
+    if (f->shape == S_EV) {
+        reg = rndn(32);
+    }
+    /* Operands that name no vvvv mostly encode it as unused (1111b, V' 1). */
+    if (f->shape != S_VHW && f->shape != S_KHW && rndn(10)) {
+        vvvv = 0;
+    }
+    if (f->shape == S_KHW && rndn(10)) {
+        reg &= 7;
+    }
+    if (mem) {
+        put_modrm_mem(&tail, reg, &x);
+    } else {
+        put(&tail, 0xc0 | (reg & 7) << 3 | (rm & 7));
+        x = rm & 16;
+    }
+    if (f->imm8) {
+        put(&tail, rnd());
+    }
+
+    p0 = (!(reg & 8)) << 7 | (!x) << 6 | (!(mem ? 0 : rm & 8)) << 5 | (!(reg & 16)) << 4 |
+         f->map;
+    p1 = w << 7 | ((~vvvv & 15) << 3) | 4 | f->pp;
+    p2 = z << 7 | ll << 5 | b << 4 | (!(vvvv & 16)) << 3 | aaa;
+    switch (bad) {
+    case 0:
+        p0 |= 8;               /* reserved bit */
+        break;
+    case 1:
+        p1 &= ~4;              /* must be one */
+        break;
+    case 2:
+        p0 = (p0 & ~7) | (rndn(2) ? 0 : 4 + rndn(4));  /* maps 0, 4-7 */
+        break;
+    case 3:
+        put(in, rndn(2) ? 0x66 : 0xf3);   /* no legacy prefix before 62 */
+        break;
+    case 4:
+        put(in, 0x40 | rndn(16));         /* nor REX */
+        break;
+    }
+    put(in, 0x62);
+    put(in, p0);
+    put(in, p1);
+    put(in, p2);
+    put(in, f->opcode);
+    memcpy(in->bytes + in->len, tail.bytes, tail.len);
+    in->len += tail.len;
+}
+
+static void gen_vex_k(struct insn *in, const struct form *f)
+{
+    int reg = rndn(8), rm = rndn(8), vvvv = rndn(8), w = rndn(2);
+    bool r = rndn(10) == 0, bx = rndn(10) == 0, mem = false;
+    int l = f->shape == S_VEX_K3 ? 1 : 0;
+    struct insn tail = { .len = 0 };
+    bool x = false;
+
+    if (rndn(15) == 0) {
+        l ^= 1;
+    }
+    if (f->shape != S_VEX_K3 && rndn(10)) {
+        vvvv = 0;
+    }
+    if (rndn(12) == 0) {
+        vvvv |= 8;
+    }
+    if (f->opcode == 0x92 || f->opcode == 0x93) {
+        /* A GPR in rm (92) or reg (93). */
+        int g = rnd_gpr();
+        if (f->opcode == 0x92) {
+            rm = g & 7;
+            bx = g & 8;
+        } else {
+            reg = g & 7;
+            r = g & 8;
+        }
+    }
+    if (f->opcode == 0x90 || f->opcode == 0x91) {
+        mem = f->opcode == 0x91 ? rndn(8) != 0 : rndn(2);
+    }
+    if (mem) {
+        bx = false;
+        put_modrm_mem(&tail, reg, &x);
+    } else {
+        put(&tail, 0xc0 | reg << 3 | rm);
+    }
+    if (f->imm8) {
+        put(&tail, rndn(4) ? rndn(70) : rnd());
+    }
+    put(in, 0xc4);
+    put(in, (!r) << 7 | (!x) << 6 | (!bx) << 5 | f->map);
+    put(in, w << 7 | ((~vvvv & 15) << 3) | l << 2 | f->pp);
+    put(in, f->opcode);
+    memcpy(in->bytes + in->len, tail.bytes, tail.len);
+    in->len += tail.len;
+}
+
+/* ---- hashing ---- */
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdull;
+}
+
+static uint64_t hash_words(uint64_t h, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+        h = mix(h, rd64(p + i));
+    }
+    return h;
+}
+
+static uint32_t comp_off[8], comp_size[8];
+
+/* Registers from the XSAVE image; a component whose XSTATE_BV bit is clear is initial (zero). */
+static uint64_t hash_xstate(uint64_t h, const uint8_t *x, uint64_t rfbm)
+{
+    uint64_t bv = rd64(x + 512);
+    static const uint8_t zero[1024];
+
+    h = mix(h, rd64(x + 24) & 0xffffffff);                 /* MXCSR */
+    h = hash_words(h, bv & 2 ? x + 160 : zero, 256);        /* XMM0-15 */
+    for (int i = 2; i < 8; i++) {
+        if (!(rfbm & (1ull << i)) || !comp_size[i]) {
+            continue;
+        }
+        h = hash_words(h, bv & (1ull << i) ? x + comp_off[i] : zero, comp_size[i]);
+    }
+    return h;
+}
+
+/* ---- main ---- */
+
+int main(int argc, char **argv)
+{
+    uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 1;
+    unsigned count = argc > 2 ? strtoul(argv[2], NULL, 0) : 1000;
+    long vfirst = -1, vlast = -1;
+    uint64_t xcr0 = xgetbv(0), block = 0, total = 0;
+    unsigned outcomes[4] = { 0 };   /* ok, SIGILL, SIGSEGV, other */
+    uint32_t a, b, c, d;
+    uint8_t *code, *data, *xin, *xout, *pool;
+    struct sigaction sa;
+    static struct ctx ctx;
+    long page = sysconf(_SC_PAGESIZE);
+
+    if (argc > 5 && !strcmp(argv[3], "-v")) {
+        vfirst = strtol(argv[4], NULL, 0);
+        vlast = strtol(argv[5], NULL, 0);
+    }
+    __cpuid_count(7, 0, a, b, c, d);
+    if ((xcr0 & 0xe6) != 0xe6 || (b & 0xc0030000u) != 0xc0030000u) {
+        /* AVX512F (16), DQ (17), BW (30), VL (31) */
+        printf("no AVX-512 F/DQ/BW/VL with its state enabled (XCR0 %#llx): nothing to compare\n",
+               (unsigned long long)xcr0);
+        return 0;
+    }
+    for (int i = 2; i < 8; i++) {
+        if (xcr0 & (1ull << i)) {
+            __cpuid_count(0xd, i, a, b, c, d);
+            comp_size[i] = a;
+            comp_off[i] = b;
+        }
+    }
+    __cpuid_count(0xd, 0, a, b, c, d);
+    xin = aligned_alloc(64, (b + 63) & ~63u);
+    xout = aligned_alloc(64, (b + 63) & ~63u);
+    code = mmap(NULL, page, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    data = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    pool = malloc(4 * page);
+    if (!xin || !xout || code == MAP_FAILED || data == MAP_FAILED || !pool) {
+        perror("alloc");
+        return 1;
+    }
+    mprotect(data + 2 * page, page, PROT_NONE);
+    rng = seed * 0x9e3779b97f4a7c15ull + 1;
+    for (long i = 0; i < 4 * page; i += 8) {
+        wr64(pool + i, rnd());
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGILL, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+    ctx.rfbm = xcr0 & 0xe7;
+    ctx.xin = xin;
+    ctx.xout = xout;
+    ctx.code = code;
+
+    for (unsigned n = 0; n < count; n++) {
+        const struct form *f = &forms[rndn(NFORMS)];
+        struct insn in = { .len = 0 };
+        uint64_t h = 0;
+        unsigned outcome;
+
+        /* The state: vectors and masks (masks: random, zero, all ones or sparse), MXCSR. */
+        xstate_pattern(xin, b, ctx.rfbm, ctx.rfbm, (uint8_t)rnd());
+        for (uint32_t i = 0; i < 256; i += 8) {
+            wr64(xin + 160 + i, rnd());
+        }
+        for (int i = 2; i < 8; i++) {
+            if (i == 3 || i == 4) {
+                continue;       /* MPX: random bytes could enable it */
+            }
+            for (uint32_t k = 0; k < comp_size[i]; k += 8) {
+                wr64(xin + comp_off[i] + k, rnd());
+            }
+        }
+        if (comp_size[5]) {
+            for (int k = 1; k < 8; k++) {
+                static const uint64_t special[] = { 0, ~0ull, 0x5555555555555555ull, 1 };
+                if (rndn(3) == 0) {
+                    wr64(xin + comp_off[5] + 8 * k, special[rndn(4)]);
+                }
+            }
+        }
+        memcpy(xin + 24, "\x80\x1f\0\0", 4);
+        memset(xout, 0, b);
+        memcpy(data, pool + rndn(2 * page / 8) * 8, 2 * page);
+        for (int g = 0; g < G_FLAGS; g++) {
+            ctx.gpr_in[g] = rnd();
+        }
+        ctx.gpr_in[G_RBX] = (uint64_t)(data + page + (rndn(4) ? page - 64 + rndn(64) : rndn(page)));
+        ctx.gpr_in[G_RDI] = (uint64_t)(data + page + (rndn(2) ? page - 128 + rndn(128) : rndn(page)));
+        ctx.gpr_in[G_RSI] = rndn(9);
+        ctx.gpr_in[G_R14] = rndn(9);
+        ctx.gpr_in[G_FLAGS] = 0x202 | (rnd() & 0x8d5);
+
+        if (f->shape >= S_VEX_K3) {
+            gen_vex_k(&in, f);
+        } else {
+            gen_evex(&in, f);
+        }
+        memcpy(code, in.bytes, in.len);
+        code[in.len] = 0xc3;
+
+        run_case(&ctx);
+        if (fault_sig) {
+            uintptr_t ad = fault_addr, rel = ad - (uintptr_t)data;
+            h = mix(mix(mix(h, fault_sig), fault_code), rel < 3 * (uintptr_t)page ? rel : ad ? 1 : 0);
+            outcome = fault_sig == SIGILL ? 1 : fault_sig == SIGSEGV ? 2 : 3;
+        } else {
+            h = hash_xstate(h, xout, ctx.rfbm);
+            for (int g = 0; g < G_FLAGS; g++) {
+                /* Pointers into the data pages differ between runs: hash their offsets. */
+                uint64_t v = ctx.gpr_out[g], rel = v - (uint64_t)data;
+                h = mix(h, rel < 3 * (uint64_t)page ? rel ^ 0xdada : v);
+            }
+            h = mix(h, ctx.gpr_out[G_FLAGS] & 0x8d5);
+            outcome = 0;
+        }
+        h = hash_words(h, data, 2 * page);
+        outcomes[outcome]++;
+        if ((long)n >= vfirst && (long)n <= vlast) {
+            printf("%6u %-22s", n, f->name);
+            for (int i = 0; i < in.len; i++) {
+                printf(" %02x", in.bytes[i]);
+            }
+            if (getenv("EVEX_DIFF_PARTS") && !fault_sig) {
+                printf(" [mxcsr %x bv %llx", (unsigned)rd64(xout + 24) & 0xffffffff,
+                       (unsigned long long)rd64(xout + 512));
+                printf(" xmm %llx", (unsigned long long)hash_words(0, xout + 160, 256));
+                for (int i = 2; i < 8; i++) {
+                    if (comp_size[i]) {
+                        printf(" c%d %llx", i,
+                               (unsigned long long)hash_words(0, xout + comp_off[i], comp_size[i]));
+                    }
+                }
+                printf(" gpr %llx fl %llx]", (unsigned long long)hash_words(0, (uint8_t *)ctx.gpr_out, 8 * G_FLAGS),
+                       (unsigned long long)ctx.gpr_out[G_FLAGS]);
+            }
+            if (fault_sig) {
+                uintptr_t rel = fault_addr - (uintptr_t)data;
+                uintptr_t crel = fault_addr - (uintptr_t)code;
+                printf(" [code %d addr %s%#lx rbx+%#lx rdi+%#lx]", fault_code,
+                       rel < 3 * (uintptr_t)page ? "data+" : crel < (uintptr_t)page ? "code+" : "",
+                       rel < 3 * (uintptr_t)page ? (unsigned long)rel :
+                       crel < (uintptr_t)page ? (unsigned long)crel : (unsigned long)fault_addr,
+                       (unsigned long)(ctx.gpr_in[G_RBX] - (uintptr_t)data),
+                       (unsigned long)(ctx.gpr_in[G_RDI] - (uintptr_t)data));
+            }
+            printf("  -> %s %016llx\n",
+                   fault_sig ? (fault_sig == SIGILL ? "ILL" : fault_sig == SIGSEGV ? "SEGV" : "SIG")
+                             : "ok", (unsigned long long)h);
+        }
+        block = mix(block, h);
+        total = mix(total, h);
+        if (n % 100 == 99 || n + 1 == count) {
+            printf("cases %u-%u: %016llx\n", n / 100 * 100, n, (unsigned long long)block);
+            block = 0;
+        }
+    }
+    printf("%u cases: %u ran, %u SIGILL, %u SIGSEGV, %u other; total %016llx\n", count,
+           outcomes[0], outcomes[1], outcomes[2], outcomes[3], (unsigned long long)total);
+    return 0;
+}
