@@ -325,3 +325,36 @@ void helper_evex_ternlog(void *out, void *d, void *a, void *b, uint32_t desc)
         o->ZMM_Q(i) = r;
     }
 }
+
+/* VPLZCNTD/Q (AVX512CD): leading zero bits of each element (the element's width for zero). */
+void helper_evex_lzcnt(void *out, void *src, uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    ZMMReg r;
+
+    for (unsigned i = 0; i < len / esize; i++) {
+        uint64_t v = elem_get(src, esize, i);
+        elem_set(&r, esize, i, esize == 4 ? clz32(v) : clz64(v));
+    }
+    memcpy(out, &r, sizeof(r));
+}
+
+/*
+ * VPCONFLICTD/Q (AVX512CD): element i gets a bit j for each lower element j equal to it
+ * (SDM vol. 2 VPCONFLICTD).
+ */
+void helper_evex_conflict(void *out, void *src, uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    ZMMReg r;
+
+    for (unsigned i = 0; i < len / esize; i++) {
+        uint64_t v = elem_get(src, esize, i), bits = 0;
+
+        for (unsigned j = 0; j < i; j++) {
+            bits |= (uint64_t)(elem_get(src, esize, j) == v) << j;
+        }
+        elem_set(&r, esize, i, bits);
+    }
+    memcpy(out, &r, sizeof(r));
+}

@@ -18,7 +18,7 @@
  * Offsets of the XSAVE components come from CPUID leaf 0xD (the emulator answers with the
  * layout of -xsave-layout, here the host's).
  *
- * test short: -cpu max,+avx512f,+avx512bw,+avx512dq,+avx512vl -xcr0 host -xsave-layout host -- 20261203 4000 => native
+ * test short: -cpu max,+avx512f,+avx512cd,+avx512bw,+avx512dq,+avx512vl -xcr0 host -xsave-layout host -- 20261203 4000 => native
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -38,6 +38,7 @@ enum shape {
     S_WV,      /* zmm/m, zmm */
     S_KHW,     /* k, zmm(vvvv), zmm/m */
     S_VR,      /* zmm, r (register only) */
+    S_VK,      /* zmm, k (register only) */
     S_VE,      /* xmm, r/m */
     S_EV,      /* r/m, xmm */
     S_VEX_K3,  /* VEX.L1 k, k, k */
@@ -117,6 +118,10 @@ static const struct form forms[] = {
     { 2, 0x59, 1, -1, S_VW, 0, "vpbroadcastq, vbroadcasti32x2" },
     { 2, 0x18, 1, 0, S_VW, 0, "vbroadcastss" },
     { 3, 0x25, 1, -1, S_VHW, 1, "vpternlogd/q" },
+    { 2, 0x44, 1, -1, S_VW, 0, "vplzcntd/q" },
+    { 2, 0xc4, 1, -1, S_VW, 0, "vpconflictd/q" },
+    { 2, 0x2a, 2, 1, S_VK, 0, "vpbroadcastmb2q" },
+    { 2, 0x3a, 2, 0, S_VK, 0, "vpbroadcastmw2d" },
     /* VEX-encoded opmask instructions. */
     { 1, 0x41, 0, -1, S_VEX_K3, 0, "kand w/q" },
     { 1, 0x41, 1, -1, S_VEX_K3, 0, "kand b/d" },
@@ -454,9 +459,9 @@ int main(int argc, char **argv)
         vlast = strtol(argv[5], NULL, 0);
     }
     __cpuid_count(7, 0, a, b, c, d);
-    if ((xcr0 & 0xe6) != 0xe6 || (b & 0xc0030000u) != 0xc0030000u) {
-        /* AVX512F (16), DQ (17), BW (30), VL (31) */
-        printf("no AVX-512 F/DQ/BW/VL with its state enabled (XCR0 %#llx): nothing to compare\n",
+    if ((xcr0 & 0xe6) != 0xe6 || (b & 0xd0030000u) != 0xd0030000u) {
+        /* AVX512F (16), DQ (17), CD (28), BW (30), VL (31) */
+        printf("no AVX-512 F/CD/DQ/BW/VL with its state enabled (XCR0 %#llx): nothing to compare\n",
                (unsigned long long)xcr0);
         return 0;
     }
