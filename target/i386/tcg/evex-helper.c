@@ -358,3 +358,115 @@ void helper_evex_conflict(void *out, void *src, uint32_t desc)
     }
     memcpy(out, &r, sizeof(r));
 }
+
+static int64_t saturate(int64_t v, unsigned esize, bool is_signed)
+{
+    int bits = esize * 8;
+    int64_t lo = is_signed ? -(INT64_C(1) << (bits - 1)) : 0;
+    int64_t hi = is_signed ? (INT64_C(1) << (bits - 1)) - 1 : (INT64_C(1) << bits) - 1;
+
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* One element of an operation on one count (shifts and rotates, SDM vol. 2 VPSLLW ff.). */
+static uint64_t shift_elem(unsigned op, uint64_t v, uint64_t count, unsigned esize)
+{
+    unsigned bits = esize * 8;
+    uint64_t ones = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+    int64_t sv = (int64_t)(v << (64 - bits)) >> (64 - bits);
+
+    switch (op) {
+    case EVI_SLL:
+    case EVI_SLLV:
+        return count >= bits ? 0 : (v << count) & ones;
+    case EVI_SRL:
+    case EVI_SRLV:
+        return count >= bits ? 0 : (v & ones) >> count;
+    case EVI_SRA:
+    case EVI_SRAV:
+        return (uint64_t)(sv >> (count >= bits ? bits - 1 : count)) & ones;
+    case EVI_ROL:
+    case EVI_ROLV:
+        count %= bits;
+        return count ? ((v << count) | ((v & ones) >> (bits - count))) & ones : v & ones;
+    default:
+        count %= bits;
+        return count ? (((v & ones) >> count) | (v << (bits - count))) & ones : v & ones;
+    }
+}
+
+/*
+ * Element-wise integer operations that gvec has no inline form for; the descriptor's imm
+ * field is an EVI_* operation, its element size the destination's.
+ */
+void helper_evex_binop(void *out, void *a, void *b, uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    unsigned op = evex_desc_imm(desc);
+    ZMMReg r;
+
+    for (unsigned i = 0; i < len / esize; i++) {
+        uint64_t x = elem_get(a, esize, i), y = elem_get(b, esize, i);
+        int64_t sx = elem_get_signed(a, esize, i), sy = elem_get_signed(b, esize, i);
+        uint64_t v;
+
+        switch (op) {
+        case EVI_ADDS:
+            v = saturate(sx + sy, esize, true);
+            break;
+        case EVI_ADDUS:
+            v = saturate((int64_t)(x + y), esize, false);
+            break;
+        case EVI_SUBS:
+            v = saturate(sx - sy, esize, true);
+            break;
+        case EVI_SUBUS:
+            v = saturate((int64_t)x - (int64_t)y, esize, false);
+            break;
+        case EVI_AVG:
+            v = (x + y + 1) >> 1;
+            break;
+        case EVI_MULHS:
+            v = (uint64_t)((sx * sy) >> (esize * 8));
+            break;
+        case EVI_MULHU:
+            v = (x * y) >> (esize * 8);
+            break;
+        case EVI_MULHRS:
+            v = (uint64_t)((((sx * sy) >> 14) + 1) >> 1);
+            break;
+        case EVI_MULUDQ:
+            v = (x & 0xffffffff) * (y & 0xffffffff);
+            break;
+        case EVI_MULDQ:
+            v = (uint64_t)((int64_t)(int32_t)x * (int32_t)y);
+            break;
+        case EVI_MADDWD:
+            v = (uint64_t)((int64_t)(int16_t)x * (int16_t)y +
+                           (int64_t)(int16_t)(x >> 16) * (int16_t)(y >> 16));
+            break;
+        case EVI_MADDUBSW:
+            v = saturate((int64_t)(uint8_t)x * (int8_t)y +
+                         (int64_t)(uint8_t)(x >> 8) * (int8_t)(y >> 8), 2, true);
+            break;
+        default:
+            v = shift_elem(op, x, y, esize);
+            break;
+        }
+        elem_set(&r, esize, i, v);
+    }
+    memcpy(out, &r, sizeof(r));
+}
+
+/* Every element of a shifted or rotated by count (an imm8, or the low quadword of an xmm). */
+void helper_evex_shift(void *out, void *a, uint64_t count, uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    unsigned op = evex_desc_imm(desc);
+    ZMMReg r;
+
+    for (unsigned i = 0; i < len / esize; i++) {
+        elem_set(&r, esize, i, shift_elem(op, elem_get(a, esize, i), count, esize));
+    }
+    memcpy(out, &r, sizeof(r));
+}

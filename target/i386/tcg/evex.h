@@ -18,6 +18,15 @@
 #define EVEX_DESC_NEGATE       (1u << 12) /* VPTESTNM: the mask of zero ANDs */
 #define EVEX_DESC_IMM_SHIFT    16        /* an imm8: compare predicate, ternlog table */
 
+/* Element-wise integer operations of helper_evex_binop (the descriptor's imm field). */
+enum {
+    EVI_ADDS, EVI_ADDUS, EVI_SUBS, EVI_SUBUS, EVI_AVG, EVI_MULHS, EVI_MULHU, EVI_MULHRS,
+    EVI_SLLV, EVI_SRLV, EVI_SRAV, EVI_ROLV, EVI_RORV, EVI_MULUDQ, EVI_MULDQ, EVI_MADDWD,
+    EVI_MADDUBSW,
+    /* helper_evex_shift: every element by one count */
+    EVI_SLL, EVI_SRL, EVI_SRA, EVI_ROL, EVI_ROR,
+};
+
 static inline uint32_t evex_desc(unsigned len, unsigned esize_log2, uint32_t flags)
 {
     return len | esize_log2 << EVEX_DESC_ESIZE_SHIFT | flags;
