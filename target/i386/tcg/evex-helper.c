@@ -208,7 +208,8 @@ void helper_evex_store(CPUX86State *env, target_ulong addr, void *src, uint64_t 
     const ZMMReg *s = src;
 
     check_gp(env, addr, len, desc, mask, ra);
-    probe_elements(env, addr, len, esize, mask, MMU_DATA_STORE, ra);
+    probe_elements(env, addr, len, esize, desc & EVEX_DESC_WHOLE ? UINT64_MAX : mask,
+                   MMU_DATA_STORE, ra);
     for (unsigned i = 0; i < len / esize; i++) {
         if ((mask >> i) & 1) {
             store_elem(env, addr + i * esize, esize, elem_get(s, esize, i), ra);
@@ -467,6 +468,134 @@ void helper_evex_shift(void *out, void *a, uint64_t count, uint32_t desc)
 
     for (unsigned i = 0; i < len / esize; i++) {
         elem_set(&r, esize, i, shift_elem(op, elem_get(a, esize, i), count, esize));
+    }
+    memcpy(out, &r, sizeof(r));
+}
+
+/*
+ * Shuffles, permutes, packs and widening moves (EVS_*): out from a, b and d (see evex.h).
+ * Lane-based ones work on each 128-bit lane, like their SSE forms (SDM vol. 2 PSHUFB, PUNPCK*,
+ * PACK*, PALIGNR); the AVX-512 ones cross lanes (VPERM*, VALIGN, VSHUFI32X4, VINSERT*).
+ */
+void helper_evex_shuffle(void *out, void *a, void *b, void *d, uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    unsigned op = evex_desc_imm(desc) & 0x1f, imm = desc >> EVEX_DESC_IMM8_SHIFT;
+    unsigned n = len / esize, lanes = len / 16, per_lane = 16 / esize;
+    const ZMMReg *za = a, *zb = b, *zd = d;
+    ZMMReg r = { 0 };
+
+    switch (op) {
+    case EVS_PSHUFB:
+        for (unsigned i = 0; i < len; i++) {
+            uint8_t c = zb->ZMM_B(i);
+            r.ZMM_B(i) = c & 0x80 ? 0 : za->ZMM_B((i & ~15u) + (c & 15));
+        }
+        break;
+    case EVS_PSHUFD:
+        for (unsigned i = 0; i < len / 4; i++) {
+            r.ZMM_L(i) = za->ZMM_L((i & ~3u) + ((imm >> 2 * (i & 3)) & 3));
+        }
+        break;
+    case EVS_PSHUFHW:
+    case EVS_PSHUFLW:
+        for (unsigned i = 0; i < len / 2; i++) {
+            unsigned j = i & 7, base = i & ~7u;
+            bool shuffled = op == EVS_PSHUFHW ? j >= 4 : j < 4;
+            unsigned half = j & ~3u;
+            r.ZMM_W(i) = shuffled ? za->ZMM_W(base + half + ((imm >> 2 * (j & 3)) & 3))
+                                  : za->ZMM_W(i);
+        }
+        break;
+    case EVS_UNPCKL:
+    case EVS_UNPCKH:
+        for (unsigned l = 0; l < lanes; l++) {
+            unsigned from = l * per_lane + (op == EVS_UNPCKH ? per_lane / 2 : 0);
+            for (unsigned i = 0; i < per_lane / 2; i++) {
+                elem_set(&r, esize, l * per_lane + 2 * i, elem_get(za, esize, from + i));
+                elem_set(&r, esize, l * per_lane + 2 * i + 1, elem_get(zb, esize, from + i));
+            }
+        }
+        break;
+    case EVS_PACKSS:
+    case EVS_PACKUS:
+        /* esize: the destination's; each lane takes half from a, half from b */
+        for (unsigned l = 0; l < lanes; l++) {
+            for (unsigned i = 0; i < per_lane; i++) {
+                const ZMMReg *src = i < per_lane / 2 ? za : zb;
+                unsigned j = l * per_lane / 2 + i % (per_lane / 2);
+                int64_t v = elem_get_signed(src, esize * 2, j);
+                elem_set(&r, esize, l * per_lane + i, saturate(v, esize, op == EVS_PACKSS));
+            }
+        }
+        break;
+    case EVS_PALIGNR:
+        /* per lane: (a:b) >> imm bytes */
+        for (unsigned l = 0; l < lanes; l++) {
+            for (unsigned i = 0; i < 16; i++) {
+                unsigned k = i + imm;
+                r.ZMM_B(l * 16 + i) = k < 16 ? zb->ZMM_B(l * 16 + k) :
+                                      k < 32 ? za->ZMM_B(l * 16 + k - 16) : 0;
+            }
+        }
+        break;
+    case EVS_VALIGN:
+        /* (a:b) >> (imm mod n) elements, across the whole vector */
+        for (unsigned i = 0; i < n; i++) {
+            unsigned k = i + (imm & (n - 1));
+            elem_set(&r, esize, i, k < n ? elem_get(zb, esize, k) : elem_get(za, esize, k - n));
+        }
+        break;
+    case EVS_PERM:
+        /* VPERMD/Q/W: indices in a, table in b */
+        for (unsigned i = 0; i < n; i++) {
+            elem_set(&r, esize, i, elem_get(zb, esize, elem_get(za, esize, i) & (n - 1)));
+        }
+        break;
+    case EVS_PERMQ_IMM:
+        for (unsigned i = 0; i < n; i++) {
+            elem_set(&r, esize, i, elem_get(zb, esize, (i & ~3u) + ((imm >> 2 * (i & 3)) & 3)));
+        }
+        break;
+    case EVS_PERMT2:
+    case EVS_PERMI2:
+        /*
+         * Two tables of n elements, selected by index bit log2(n): VPERMT2 takes the indices
+         * from a and the tables from d (first) and b; VPERMI2 the indices from d and the
+         * tables from a (first) and b.
+         */
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t idx = elem_get(op == EVS_PERMT2 ? za : zd, esize, i);
+            const ZMMReg *first = op == EVS_PERMT2 ? zd : za;
+            elem_set(&r, esize, i, elem_get(idx & n ? zb : first, esize, idx & (n - 1)));
+        }
+        break;
+    case EVS_SHUF128:
+        /* 128-bit lanes: the low half of the result from a, the high half from b */
+        for (unsigned l = 0; l < lanes; l++) {
+            unsigned bits = lanes == 4 ? 2 : 1;
+            unsigned sel = (imm >> (l * bits)) & ((1u << bits) - 1);
+            r.ZMM_X(l) = (l < lanes / 2 ? za : zb)->ZMM_X(sel);
+        }
+        break;
+    case EVS_INSERT:
+        /* a with its imm-th block of esize*... bytes replaced by b: esize is the block in
+         * 16-byte units (1: 128 bits, 2: 256 bits) */
+        r = *za;
+        for (unsigned k = 0; k < esize; k++) {
+            unsigned blocks = len / (16 * esize);
+            r.ZMM_X((imm & (blocks - 1)) * esize + k) = zb->ZMM_X(k);
+        }
+        break;
+    case EVS_ZX:
+    case EVS_SX: {
+        unsigned src_size = 1u << ((desc >> EVEX_DESC_SRC_SHIFT) & 3);
+        for (unsigned i = 0; i < n; i++) {
+            elem_set(&r, esize, i, op == EVS_SX ? (uint64_t)elem_get_signed(zb, src_size, i)
+                                                 : elem_get(zb, src_size, i));
+        }
+        break;
+    }
     }
     memcpy(out, &r, sizeof(r));
 }

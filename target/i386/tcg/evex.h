@@ -16,6 +16,7 @@
 #define EVEX_DESC_ZERO         (1u << 10) /* blend: zeroing-masking (EVEX.z) */
 #define EVEX_DESC_SIGNED       (1u << 11) /* compares: signed elements */
 #define EVEX_DESC_NEGATE       (1u << 12) /* VPTESTNM: the mask of zero ANDs */
+#define EVEX_DESC_WHOLE        (1u << 15) /* memory: a masked store checks every element */
 #define EVEX_DESC_IMM_SHIFT    16        /* an imm8: compare predicate, ternlog table */
 
 /* Element-wise integer operations of helper_evex_binop (the descriptor's imm field). */
@@ -26,6 +27,18 @@ enum {
     /* helper_evex_shift: every element by one count */
     EVI_SLL, EVI_SRL, EVI_SRA, EVI_ROL, EVI_ROR,
 };
+
+/*
+ * Shuffles of helper_evex_shuffle: out from a (vvvv, or the only source), b (ModRM.rm) and d
+ * (the destination's old value, a source of VPERMT2/VPERMI2); imm8 in bits 24-31.
+ */
+enum {
+    EVS_PSHUFB, EVS_PSHUFD, EVS_PSHUFHW, EVS_PSHUFLW, EVS_UNPCKL, EVS_UNPCKH,
+    EVS_PACKSS, EVS_PACKUS, EVS_PALIGNR, EVS_VALIGN, EVS_PERM, EVS_PERMQ_IMM,
+    EVS_PERMT2, EVS_PERMI2, EVS_SHUF128, EVS_INSERT, EVS_ZX, EVS_SX,
+};
+#define EVEX_DESC_IMM8_SHIFT   24        /* shuffles: the instruction's imm8 */
+#define EVEX_DESC_SRC_SHIFT    13        /* VPMOVZX/SX: log2 of the source element size */
 
 static inline uint32_t evex_desc(unsigned len, unsigned esize_log2, uint32_t flags)
 {

@@ -18,7 +18,7 @@
  * Offsets of the XSAVE components come from CPUID leaf 0xD (the emulator answers with the
  * layout of -xsave-layout, here the host's).
  *
- * test short: -cpu max,+avx512f,+avx512cd,+avx512bw,+avx512dq,+avx512vl -xcr0 host -xsave-layout host -- 20261203 4000 => native
+ * test short: -cpu max,+avx512f,+avx512cd,+avx512bw,+avx512dq,+avx512vl -xcr0 host -xsave-layout host -- 20261203 10000 => native
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -40,6 +40,7 @@ enum shape {
     S_VR,      /* zmm, r (register only) */
     S_VK,      /* zmm, k (register only) */
     S_HWI,     /* zmm(vvvv), zmm/m, imm8; ModRM.reg is the opcode extension in .ext */
+    S_KW,      /* k, zmm (register only) */
     S_VE,      /* xmm, r/m */
     S_EV,      /* r/m, xmm */
     S_VEX_K3,  /* VEX.L1 k, k, k */
@@ -173,6 +174,64 @@ static const struct form forms[] = {
     { 2, 0x12, 1, -1, S_VHW, 0, "vpsllvw", 0 },
     { 2, 0x10, 1, -1, S_VHW, 0, "vpsrlvw", 0 },
     { 2, 0x11, 1, -1, S_VHW, 0, "vpsravw", 0 },
+    { 2, 0x00, 1, -1, S_VHW, 0, "vpshufb", 0 },
+    { 1, 0x70, 1, -1, S_VW, 1, "vpshufd", 0 },
+    { 1, 0x70, 2, -1, S_VW, 1, "vpshufhw", 0 },
+    { 1, 0x70, 3, -1, S_VW, 1, "vpshuflw", 0 },
+    { 1, 0x60, 1, -1, S_VHW, 0, "vpunpcklbw", 0 },
+    { 1, 0x61, 1, -1, S_VHW, 0, "vpunpcklwd", 0 },
+    { 1, 0x62, 1, -1, S_VHW, 0, "vpunpckldq", 0 },
+    { 1, 0x6c, 1, -1, S_VHW, 0, "vpunpcklqdq", 0 },
+    { 1, 0x68, 1, -1, S_VHW, 0, "vpunpckhbw", 0 },
+    { 1, 0x69, 1, -1, S_VHW, 0, "vpunpckhwd", 0 },
+    { 1, 0x6a, 1, -1, S_VHW, 0, "vpunpckhdq", 0 },
+    { 1, 0x6d, 1, -1, S_VHW, 0, "vpunpckhqdq", 0 },
+    { 1, 0x63, 1, -1, S_VHW, 0, "vpacksswb", 0 },
+    { 1, 0x67, 1, -1, S_VHW, 0, "vpackuswb", 0 },
+    { 1, 0x6b, 1, -1, S_VHW, 0, "vpackssdw", 0 },
+    { 2, 0x2b, 1, -1, S_VHW, 0, "vpackusdw", 0 },
+    { 3, 0x0f, 1, -1, S_VHW, 1, "vpalignr", 0 },
+    { 3, 0x03, 1, -1, S_VHW, 1, "valignd/q", 0 },
+    { 2, 0x36, 1, -1, S_VHW, 0, "vpermd/q", 0 },
+    { 2, 0x16, 1, -1, S_VHW, 0, "vpermps/pd", 0 },
+    { 2, 0x8d, 1, 1, S_VHW, 0, "vpermw", 0 },
+    { 3, 0x00, 1, -1, S_VW, 1, "vpermq imm", 0 },
+    { 3, 0x01, 1, -1, S_VW, 1, "vpermpd imm", 0 },
+    { 2, 0x7e, 1, -1, S_VHW, 0, "vpermt2d/q", 0 },
+    { 2, 0x7f, 1, -1, S_VHW, 0, "vpermt2ps/pd", 0 },
+    { 2, 0x7d, 1, 1, S_VHW, 0, "vpermt2w", 0 },
+    { 2, 0x76, 1, -1, S_VHW, 0, "vpermi2d/q", 0 },
+    { 2, 0x77, 1, -1, S_VHW, 0, "vpermi2ps/pd", 0 },
+    { 2, 0x75, 1, 1, S_VHW, 0, "vpermi2w", 0 },
+    { 3, 0x43, 1, -1, S_VHW, 1, "vshufi32x4/64x2", 0 },
+    { 3, 0x23, 1, -1, S_VHW, 1, "vshuff32x4/64x2", 0 },
+    { 3, 0x38, 1, -1, S_VHW, 1, "vinserti32x4/64x2", 0 },
+    { 3, 0x18, 1, -1, S_VHW, 1, "vinsertf32x4/64x2", 0 },
+    { 3, 0x3a, 1, -1, S_VHW, 1, "vinserti32x8/64x4", 0 },
+    { 3, 0x1a, 1, -1, S_VHW, 1, "vinsertf32x8/64x4", 0 },
+    { 3, 0x39, 1, -1, S_WV, 1, "vextracti32x4/64x2", 0 },
+    { 3, 0x19, 1, -1, S_WV, 1, "vextractf32x4/64x2", 0 },
+    { 3, 0x3b, 1, -1, S_WV, 1, "vextracti32x8/64x4", 0 },
+    { 3, 0x1b, 1, -1, S_WV, 1, "vextractf32x8/64x4", 0 },
+    { 2, 0x30, 1, -1, S_VW, 0, "vpmovzxbw", 0 },
+    { 2, 0x31, 1, -1, S_VW, 0, "vpmovzxbd", 0 },
+    { 2, 0x32, 1, -1, S_VW, 0, "vpmovzxbq", 0 },
+    { 2, 0x33, 1, -1, S_VW, 0, "vpmovzxwd", 0 },
+    { 2, 0x34, 1, -1, S_VW, 0, "vpmovzxwq", 0 },
+    { 2, 0x35, 1, -1, S_VW, 0, "vpmovzxdq", 0 },
+    { 2, 0x20, 1, -1, S_VW, 0, "vpmovsxbw", 0 },
+    { 2, 0x21, 1, -1, S_VW, 0, "vpmovsxbd", 0 },
+    { 2, 0x22, 1, -1, S_VW, 0, "vpmovsxbq", 0 },
+    { 2, 0x23, 1, -1, S_VW, 0, "vpmovsxwd", 0 },
+    { 2, 0x24, 1, -1, S_VW, 0, "vpmovsxwq", 0 },
+    { 2, 0x25, 1, -1, S_VW, 0, "vpmovsxdq", 0 },
+    { 2, 0x64, 1, -1, S_VHW, 0, "vpblendmd/q", 0 },
+    { 2, 0x65, 1, -1, S_VHW, 0, "vblendmps/pd", 0 },
+    { 2, 0x66, 1, -1, S_VHW, 0, "vpblendmb/w", 0 },
+    { 2, 0x28, 2, -1, S_VK, 0, "vpmovm2b/w", 0 },
+    { 2, 0x38, 2, -1, S_VK, 0, "vpmovm2d/q", 0 },
+    { 2, 0x29, 2, -1, S_KW, 0, "vpmovb2m/w2m", 0 },
+    { 2, 0x39, 2, -1, S_KW, 0, "vpmovd2m/q2m", 0 },
     { 2, 0x44, 1, -1, S_VW, 0, "vplzcntd/q", 0 },
     { 2, 0xc4, 1, -1, S_VW, 0, "vpconflictd/q", 0 },
     { 2, 0x2a, 2, 1, S_VK, 0, "vpbroadcastmb2q", 0 },
@@ -352,7 +411,8 @@ static void gen_evex(struct insn *in, const struct form *f)
     unsigned bad = rndn(60);
     struct insn tail = { .len = 0 };
 
-    w = f->w < 0 ? (int)rndn(2) : (rndn(50) ? f->w : !f->w);
+    /* Not the other W of a fixed-W form: that is often another subset's instruction. */
+    w = f->w < 0 ? (int)rndn(2) : f->w;
     ll = rndn(16) ? (int)rndn(3) : 3;
     aaa = rndn(3) ? (int)rndn(8) : 0;
     z = aaa ? rndn(3) == 0 : rndn(30) == 0;     /* zeroing without a mask is #UD */
@@ -368,7 +428,7 @@ static void gen_evex(struct insn *in, const struct form *f)
     if (f->shape != S_VHW && f->shape != S_KHW && rndn(10)) {
         vvvv = 0;
     }
-    if (f->shape == S_KHW && rndn(10)) {
+    if ((f->shape == S_KHW || f->shape == S_KW) && rndn(10)) {
         reg &= 7;
     }
     if (f->shape == S_HWI) {
