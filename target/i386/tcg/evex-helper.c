@@ -15,6 +15,7 @@
 #include "exec/exec-all.h"
 #include "exec/helper-proto.h"
 #include "helper-tcg.h"
+#include "fpu/softfloat.h"
 #include "evex.h"
 
 static uint64_t elem_get(const ZMMReg *r, unsigned esize, unsigned i)
@@ -587,6 +588,16 @@ void helper_evex_shuffle(void *out, void *a, void *b, void *d, uint32_t desc)
             r.ZMM_X((imm & (blocks - 1)) * esize + k) = zb->ZMM_X(k);
         }
         break;
+    case EVS_SHUFP:
+        /* VSHUFPS: per lane, two dwords of a then two of b by imm8 pairs; VSHUFPD: per
+         * qword pair, one of a and one of b by one imm8 bit each */
+        for (unsigned i = 0; i < n; i++) {
+            const ZMMReg *src = (i & 1 && esize == 8) || (esize == 4 && (i & 2)) ? zb : za;
+            unsigned sel = esize == 4 ? (i & ~3u) + ((imm >> 2 * (i & 3)) & 3)
+                                      : (i & ~1u) + ((imm >> i) & 1);
+            elem_set(&r, esize, i, elem_get(src, esize, sel));
+        }
+        break;
     case EVS_ZX:
     case EVS_SX: {
         unsigned src_size = 1u << ((desc >> EVEX_DESC_SRC_SHIFT) & 3);
@@ -598,4 +609,243 @@ void helper_evex_shuffle(void *out, void *a, void *b, void *d, uint32_t desc)
     }
     }
     memcpy(out, &r, sizeof(r));
+}
+
+/* ---- floating point ---- */
+
+/*
+ * Embedded rounding and SAE (SDM vol. 1 15.6.4): the instruction rounds as EVEX.RC says and
+ * reports no exception, whatever MXCSR holds. Returns what fp_finish() needs to undo it.
+ */
+#define MXCSR_DE (1u << 1)    /* MXCSR bit 1, denormal operand (SDM vol. 1 10.2.3) */
+
+typedef struct FpSave {
+    FloatRoundMode round;
+    int flags;
+} FpSave;
+
+static FpSave fp_begin(CPUX86State *env, uint32_t desc)
+{
+    static const FloatRoundMode rc[4] = {
+        float_round_nearest_even, float_round_down, float_round_up, float_round_to_zero,
+    };
+    FpSave save = { get_float_rounding_mode(&env->sse_status),
+                    get_float_exception_flags(&env->sse_status) };
+
+    if (desc & EVEX_DESC_FP_ER) {
+        set_float_rounding_mode(rc[(desc >> EVEX_DESC_FP_RC_SHIFT) & 3], &env->sse_status);
+    }
+    return save;
+}
+
+/*
+ * MXCSR.DE: a denormal source was used (not flushed by DAZ). Softfloat reports it with
+ * x86's rules (float_flag_input_denormal_used); upstream's SSE code leaves DE alone, so it is
+ * set here directly, where MXCSR keeps the flags softfloat does not hold.
+ */
+static void fp_finish(CPUX86State *env, uint32_t desc, FpSave save)
+{
+    int flags = get_float_exception_flags(&env->sse_status);
+
+    set_float_rounding_mode(save.round, &env->sse_status);
+    if (desc & EVEX_DESC_FP_SAE) {
+        set_float_exception_flags(save.flags, &env->sse_status);
+        return;
+    }
+    if (flags & float_flag_input_denormal_used) {
+        env->mxcsr |= MXCSR_DE;
+        set_float_exception_flags(flags & ~float_flag_input_denormal_used, &env->sse_status);
+    }
+}
+
+/* min/max as x86 does: the second operand if either is a NaN or both are zeros (MINPS). */
+static uint64_t fp_op(CPUX86State *env, unsigned op, unsigned esize, uint64_t x, uint64_t y)
+{
+    float_status *st = &env->sse_status;
+    uint64_t v;
+
+    if (esize == 4) {
+        float32 a = make_float32(x), b = make_float32(y);
+        switch (op) {
+        case EVF_ADD:
+            return float32_val(float32_add(a, b, st));
+        case EVF_SUB:
+            return float32_val(float32_sub(a, b, st));
+        case EVF_MUL:
+            return float32_val(float32_mul(a, b, st));
+        case EVF_DIV:
+            return float32_val(float32_div(a, b, st));
+        case EVF_MIN:
+        case EVF_MAX:
+            v = op == EVF_MIN ? (float32_lt(a, b, st) ? x : y) : (float32_lt(b, a, st) ? x : y);
+            /* with DAZ, a denormal operand counts as (and is returned as) a signed zero */
+            if (get_flush_inputs_to_zero(st) && float32_is_zero_or_denormal(make_float32(v))) {
+                v &= 0x80000000u;
+            }
+            return v;
+        default:
+            return float32_val(float32_sqrt(b, st));
+        }
+    } else {
+        float64 a = make_float64(x), b = make_float64(y);
+        switch (op) {
+        case EVF_ADD:
+            return float64_val(float64_add(a, b, st));
+        case EVF_SUB:
+            return float64_val(float64_sub(a, b, st));
+        case EVF_MUL:
+            return float64_val(float64_mul(a, b, st));
+        case EVF_DIV:
+            return float64_val(float64_div(a, b, st));
+        case EVF_MIN:
+        case EVF_MAX:
+            v = op == EVF_MIN ? (float64_lt(a, b, st) ? x : y) : (float64_lt(b, a, st) ? x : y);
+            if (get_flush_inputs_to_zero(st) && float64_is_zero_or_denormal(make_float64(v))) {
+                v &= UINT64_C(0x8000000000000000);
+            }
+            return v;
+        default:
+            return float64_val(float64_sqrt(b, st));
+        }
+    }
+}
+
+/*
+ * Scalar forms compute element 0 under mask bit 0 (else keep d's, or zero), take elements 1-3
+ * (of 128 bits) from a and zero the rest; packed forms compute the selected elements only, so
+ * masked-off ones raise no exception (SDM vol. 1 15.6.1), and leave the blend to the epilogue.
+ */
+static void fp_store(ZMMReg *r, const ZMMReg *a, const ZMMReg *d, uint32_t desc,
+                     uint64_t mask, uint64_t v0)
+{
+    unsigned esize = evex_desc_esize(desc);
+
+    *r = *a;
+    zero_above(r, 16);
+    elem_set(r, esize, 0, (mask & 1) ? v0 : desc & EVEX_DESC_ZERO ? 0 : elem_get(d, esize, 0));
+}
+
+void helper_evex_fp(CPUX86State *env, void *out, void *a, void *b, void *d, uint64_t mask,
+                    uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    unsigned op = evex_desc_imm(desc);
+    FpSave save = fp_begin(env, desc);
+    ZMMReg r = { 0 };
+
+    if (desc & EVEX_DESC_FP_SCALAR) {
+        uint64_t v = 0;
+        if (mask & 1) {
+            v = fp_op(env, op, esize, elem_get(a, esize, 0), elem_get(b, esize, 0));
+        }
+        fp_store(&r, a, d, desc, mask, v);
+    } else {
+        for (unsigned i = 0; i < len / esize; i++) {
+            if ((mask >> i) & 1) {
+                elem_set(&r, esize, i,
+                         fp_op(env, op, esize, elem_get(a, esize, i), elem_get(b, esize, i)));
+            }
+        }
+    }
+    fp_finish(env, desc, save);
+    memcpy(out, &r, sizeof(r));
+}
+
+/*
+ * VFMADD/VFMSUB/VFNMADD/VFNMSUB/VFMADDSUB/VFMSUBADD 132, 213, 231: d is the destination's
+ * old value, a vvvv, b ModRM.rm (SDM vol. 2 VFMADD132PS).
+ */
+void helper_evex_fma(CPUX86State *env, void *out, void *d, void *a, void *b, uint64_t mask,
+                     uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    unsigned order = (desc >> EVEX_FMA_ORDER_SHIFT) & 3;
+    int flags[2] = { (desc >> EVEX_FMA_EVEN_SHIFT) & 15, (desc >> EVEX_FMA_ODD_SHIFT) & 15 };
+    FpSave save = fp_begin(env, desc);
+    bool scalar = desc & EVEX_DESC_FP_SCALAR;
+    unsigned n = scalar ? 1 : len / esize;
+    ZMMReg r = { 0 };
+    uint64_t v0 = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t x, y, z, v;
+        uint64_t dv = elem_get(d, esize, i), av = elem_get(a, esize, i);
+        uint64_t bv = elem_get(b, esize, i);
+
+        if (!((mask >> i) & 1)) {
+            continue;
+        }
+        switch (order) {
+        case 0:             /* 132: d * b + a */
+            x = dv, y = bv, z = av;
+            break;
+        case 1:             /* 213: a * d + b */
+            x = av, y = dv, z = bv;
+            break;
+        default:            /* 231: a * b + d */
+            x = av, y = bv, z = dv;
+            break;
+        }
+        if (esize == 4) {
+            v = float32_val(float32_muladd(make_float32(x), make_float32(y), make_float32(z),
+                                           flags[i & 1], &env->sse_status));
+        } else {
+            v = float64_val(float64_muladd(make_float64(x), make_float64(y), make_float64(z),
+                                           flags[i & 1], &env->sse_status));
+        }
+        if (scalar) {
+            v0 = v;
+        } else {
+            elem_set(&r, esize, i, v);
+        }
+    }
+    if (scalar) {
+        /* the upper elements of a scalar FMA come from the destination */
+        fp_store(&r, d, d, desc, mask, v0);
+    }
+    fp_finish(env, desc, save);
+    memcpy(out, &r, sizeof(r));
+}
+
+/*
+ * VCMPPS/PD/SS/SD into a mask: imm8[4:0] is one of 32 predicates (SDM vol. 2 VCMPPS table
+ * 3-1): a relation, and whether a QNaN operand signals invalid. Only selected elements are
+ * compared (and can raise exceptions).
+ */
+uint64_t helper_evex_fcmp(CPUX86State *env, void *a, void *b, uint64_t mask, uint32_t desc)
+{
+    /* relation bits: which of less, equal, greater, unordered make the predicate true */
+    static const uint8_t rel[16] = {
+        0x2, 0x1, 0x3, 0x8, 0xd, 0xe, 0xc, 0x7, 0xa, 0x9, 0xb, 0x0, 0x5, 0x6, 0x4, 0xf,
+    };
+    static const uint16_t signaling = 0x6666;   /* predicates 1, 2, 5, 6, 9, 10, 13, 14 */
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    unsigned pred = (desc >> EVEX_DESC_IMM8_SHIFT) & 31;
+    bool sig = ((signaling >> (pred & 15)) & 1) ^ (pred >> 4);
+    FpSave save = fp_begin(env, desc);
+    unsigned n = desc & EVEX_DESC_FP_SCALAR ? 1 : len / esize;
+    uint64_t result = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        FloatRelation fr;
+        int bit;
+
+        if (!((mask >> i) & 1)) {
+            continue;
+        }
+        if (esize == 4) {
+            float32 x = make_float32(elem_get(a, 4, i)), y = make_float32(elem_get(b, 4, i));
+            fr = sig ? float32_compare(x, y, &env->sse_status)
+                     : float32_compare_quiet(x, y, &env->sse_status);
+        } else {
+            float64 x = make_float64(elem_get(a, 8, i)), y = make_float64(elem_get(b, 8, i));
+            fr = sig ? float64_compare(x, y, &env->sse_status)
+                     : float64_compare_quiet(x, y, &env->sse_status);
+        }
+        bit = fr == float_relation_less ? 1 : fr == float_relation_equal ? 2 :
+              fr == float_relation_greater ? 4 : 8;
+        result |= (uint64_t)((rel[pred & 15] & bit) != 0) << i;
+    }
+    fp_finish(env, desc, save);
+    return result;
 }

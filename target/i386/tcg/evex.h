@@ -35,10 +35,21 @@ enum {
 enum {
     EVS_PSHUFB, EVS_PSHUFD, EVS_PSHUFHW, EVS_PSHUFLW, EVS_UNPCKL, EVS_UNPCKH,
     EVS_PACKSS, EVS_PACKUS, EVS_PALIGNR, EVS_VALIGN, EVS_PERM, EVS_PERMQ_IMM,
-    EVS_PERMT2, EVS_PERMI2, EVS_SHUF128, EVS_INSERT, EVS_ZX, EVS_SX,
+    EVS_PERMT2, EVS_PERMI2, EVS_SHUF128, EVS_INSERT, EVS_ZX, EVS_SX, EVS_SHUFP,
 };
 #define EVEX_DESC_IMM8_SHIFT   24        /* shuffles: the instruction's imm8 */
 #define EVEX_DESC_SRC_SHIFT    13        /* VPMOVZX/SX: log2 of the source element size */
+
+/* Floating point (helper_evex_fp, _fma, _fcmp): the operation in the imm field, and: */
+enum { EVF_ADD, EVF_SUB, EVF_MUL, EVF_DIV, EVF_MIN, EVF_MAX, EVF_SQRT };
+#define EVEX_DESC_FP_SCALAR    (1u << 11) /* element 0 only; 1-3 from a, the mask applied here */
+#define EVEX_DESC_FP_ER        (1u << 12) /* embedded rounding: mode in EVEX_DESC_FP_RC */
+#define EVEX_DESC_FP_RC_SHIFT  13
+#define EVEX_DESC_FP_SAE       (1u << 15) /* suppress all exceptions (with ER too) */
+/* FMA: the operand order (132, 213, 231) and the muladd flags of even and odd elements */
+#define EVEX_FMA_ORDER_SHIFT   16
+#define EVEX_FMA_EVEN_SHIFT    18
+#define EVEX_FMA_ODD_SHIFT     22
 
 static inline uint32_t evex_desc(unsigned len, unsigned esize_log2, uint32_t flags)
 {
