@@ -849,3 +849,92 @@ uint64_t helper_evex_fcmp(CPUX86State *env, void *a, void *b, uint64_t mask, uin
     fp_finish(env, desc, save);
     return result;
 }
+
+/*
+ * One conversion; float to integer gives the integer indefinite value when the result does
+ * not fit or the source is a NaN (SDM vol. 1 4.8.3.7: 80000000H signed, FFFFFFFFH unsigned
+ * for the AVX-512 unsigned forms), where softfloat would saturate.
+ */
+static uint64_t cvt_one(CPUX86State *env, unsigned kind, unsigned from, unsigned to,
+                        uint64_t v)
+{
+    float_status *st = &env->sse_status;
+    int old = get_float_exception_flags(st);
+    uint64_t r;
+
+    switch (kind) {
+    case EVC_I2F:
+        if (to == 4) {
+            r = float32_val(from == 4 ? int32_to_float32(v, st) : int64_to_float32(v, st));
+        } else {
+            r = float64_val(from == 4 ? int32_to_float64(v, st) : int64_to_float64(v, st));
+        }
+        return r;
+    case EVC_U2F:
+        if (to == 4) {
+            r = float32_val(from == 4 ? uint32_to_float32(v, st) : uint64_to_float32(v, st));
+        } else {
+            r = float64_val(from == 4 ? uint32_to_float64(v, st) : uint64_to_float64(v, st));
+        }
+        return r;
+    case EVC_F2F:
+        return to == 8 ? float64_val(float32_to_float64(make_float32(v), st))
+                       : float32_val(float64_to_float32(make_float64(v), st));
+    }
+    set_float_exception_flags(old & ~float_flag_invalid, st);
+    {
+        bool t = kind == EVC_F2I_T || kind == EVC_F2U_T;
+        bool u = kind == EVC_F2U || kind == EVC_F2U_T;
+
+        if (from == 4) {
+            float32 f = make_float32(v);
+            if (to == 4) {
+                r = u ? (t ? float32_to_uint32_round_to_zero(f, st) : float32_to_uint32(f, st))
+                      : (uint32_t)(t ? float32_to_int32_round_to_zero(f, st)
+                                     : float32_to_int32(f, st));
+            } else {
+                r = u ? (t ? float32_to_uint64_round_to_zero(f, st) : float32_to_uint64(f, st))
+                      : (uint64_t)(t ? float32_to_int64_round_to_zero(f, st)
+                                     : float32_to_int64(f, st));
+            }
+        } else {
+            float64 f = make_float64(v);
+            if (to == 4) {
+                r = u ? (t ? float64_to_uint32_round_to_zero(f, st) : float64_to_uint32(f, st))
+                      : (uint32_t)(t ? float64_to_int32_round_to_zero(f, st)
+                                     : float64_to_int32(f, st));
+            } else {
+                r = u ? (t ? float64_to_uint64_round_to_zero(f, st) : float64_to_uint64(f, st))
+                      : (uint64_t)(t ? float64_to_int64_round_to_zero(f, st)
+                                     : float64_to_int64(f, st));
+            }
+        }
+        if (get_float_exception_flags(st) & float_flag_invalid) {
+            r = u ? (to == 4 ? UINT32_MAX : UINT64_MAX)
+                  : (to == 4 ? UINT64_C(0x80000000) : UINT64_C(0x8000000000000000));
+            /* x86 reports only invalid then, not inexact */
+            set_float_exception_flags((get_float_exception_flags(st) & ~float_flag_inexact) |
+                                      (old & float_flag_inexact), st);
+        }
+        set_float_exception_flags(get_float_exception_flags(st) | old, st);
+    }
+    return r;
+}
+
+/* VCVT*: element i of the source to element i of the result (len and esize: the result's). */
+void helper_evex_cvt(CPUX86State *env, void *out, void *src, uint64_t mask, uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    unsigned from = 1u << ((evex_desc_imm(desc) >> 4) & 3);
+    unsigned kind = evex_desc_imm(desc) & 15;
+    FpSave save = fp_begin(env, desc);
+    ZMMReg r = { 0 };
+
+    for (unsigned i = 0; i < len / esize; i++) {
+        if ((mask >> i) & 1) {
+            elem_set(&r, esize, i, cvt_one(env, kind, from, esize, elem_get(src, from, i)));
+        }
+    }
+    fp_finish(env, desc, save);
+    memcpy(out, &r, sizeof(r));
+}

@@ -42,6 +42,11 @@ enum {
 
 /* Floating point (helper_evex_fp, _fma, _fcmp): the operation in the imm field, and: */
 enum { EVF_ADD, EVF_SUB, EVF_MUL, EVF_DIV, EVF_MIN, EVF_MAX, EVF_SQRT };
+/*
+ * Conversions (helper_evex_cvt): integer to float, float to integer (T: truncating), float to
+ * float; the imm field holds the kind and, in bits 4-5, log2 of the source element size.
+ */
+enum { EVC_I2F, EVC_U2F, EVC_F2I, EVC_F2U, EVC_F2I_T, EVC_F2U_T, EVC_F2F };
 #define EVEX_DESC_FP_SCALAR    (1u << 11) /* element 0 only; 1-3 from a, the mask applied here */
 #define EVEX_DESC_FP_ER        (1u << 12) /* embedded rounding: mode in EVEX_DESC_FP_RC */
 #define EVEX_DESC_FP_RC_SHIFT  13
