@@ -664,6 +664,10 @@ static uint64_t fp_op(CPUX86State *env, unsigned op, unsigned esize, uint64_t x,
     float_status *st = &env->sse_status;
     uint64_t v;
 
+    if (op == EVF_MOV) {
+        return y;               /* VMOVSS/VMOVSD: no arithmetic, no exception */
+    }
+
     if (esize == 4) {
         float32 a = make_float32(x), b = make_float32(y);
         switch (op) {

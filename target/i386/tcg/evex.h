@@ -41,7 +41,7 @@ enum {
 #define EVEX_DESC_SRC_SHIFT    13        /* VPMOVZX/SX: log2 of the source element size */
 
 /* Floating point (helper_evex_fp, _fma, _fcmp): the operation in the imm field, and: */
-enum { EVF_ADD, EVF_SUB, EVF_MUL, EVF_DIV, EVF_MIN, EVF_MAX, EVF_SQRT };
+enum { EVF_ADD, EVF_SUB, EVF_MUL, EVF_DIV, EVF_MIN, EVF_MAX, EVF_SQRT, EVF_MOV };
 /*
  * Conversions (helper_evex_cvt): integer to float, float to integer (T: truncating), float to
  * float; the imm field holds the kind and, in bits 4-5, log2 of the source element size.
