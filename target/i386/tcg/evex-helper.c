@@ -64,10 +64,16 @@ static void elem_set(ZMMReg *r, unsigned esize, unsigned i, uint64_t v)
     }
 }
 
-/* Zero bytes len..63: an EVEX write zeroes its destination above VL (SDM vol. 1 15.5). */
+/*
+ * Zero bytes len..63: an EVEX write zeroes its destination above VL (SDM vol. 1 15.5); len may
+ * be as small as 2 (the result of VPMOVQB at 128 bits).
+ */
 static void zero_above(ZMMReg *r, unsigned len)
 {
-    for (unsigned i = len / 8; i < 8; i++) {
+    for (unsigned i = len; i < 64 && i % 8; i++) {
+        r->ZMM_B(i) = 0;
+    }
+    for (unsigned i = (len + 7) / 8; i < 8; i++) {
         r->ZMM_Q(i) = 0;
     }
 }
@@ -451,6 +457,14 @@ void helper_evex_binop(void *out, void *a, void *b, uint32_t desc)
             v = saturate((int64_t)(uint8_t)x * (int8_t)y +
                          (int64_t)(uint8_t)(x >> 8) * (int8_t)(y >> 8), 2, true);
             break;
+        case EVI_SADBW:
+            /* qword i: the sum of the absolute differences of its eight bytes */
+            v = 0;
+            for (int k = 0; k < 8; k++) {
+                int d = (int)((x >> 8 * k) & 0xff) - (int)((y >> 8 * k) & 0xff);
+                v += d < 0 ? -d : d;
+            }
+            break;
         default:
             v = shift_elem(op, x, y, esize);
             break;
@@ -598,6 +612,58 @@ void helper_evex_shuffle(void *out, void *a, void *b, void *d, uint32_t desc)
             elem_set(&r, esize, i, elem_get(src, esize, sel));
         }
         break;
+    case EVS_BSLL:
+    case EVS_BSRL:
+        /* VPSLLDQ/VPSRLDQ: each 128-bit lane of b shifted by imm8 bytes */
+        for (unsigned i = 0; i < len; i++) {
+            unsigned j = i & 15, base = i & ~15u;
+            int from = op == EVS_BSLL ? (int)j - (int)imm : (int)(j + imm);
+            r.ZMM_B(i) = from >= 0 && from < 16 ? zb->ZMM_B(base + from) : 0;
+        }
+        break;
+    case EVS_MOVDDUP:
+        for (unsigned i = 0; i < len / 8; i++) {
+            r.ZMM_Q(i) = zb->ZMM_Q(i & ~1u);
+        }
+        break;
+    case EVS_MOVSLDUP:
+    case EVS_MOVSHDUP:
+        for (unsigned i = 0; i < len / 4; i++) {
+            r.ZMM_L(i) = zb->ZMM_L((i & ~1u) + (op == EVS_MOVSHDUP));
+        }
+        break;
+    case EVS_PERMIL_IMM:
+    case EVS_PERMIL_VAR:
+        /* within each 128-bit lane: VPERMILPS by 2-bit selectors, VPERMILPD by one bit; the
+         * selectors come from imm8 (repeated per lane) or from the elements of a */
+        for (unsigned i = 0; i < n; i++) {
+            unsigned per = 16 / esize, lane = i / per * per, sel;
+            if (op == EVS_PERMIL_IMM) {
+                sel = esize == 4 ? (imm >> 2 * (i % 4)) & 3 : (imm >> (i % 8)) & 1;
+                elem_set(&r, esize, i, elem_get(zb, esize, lane + sel));
+            } else {
+                /* VPERMILPS/PD zmm1, zmm2 (data), zmm3/m (control) */
+                sel = esize == 4 ? elem_get(zb, 4, i) & 3 : (elem_get(zb, 8, i) >> 1) & 1;
+                elem_set(&r, esize, i, elem_get(za, esize, lane + sel));
+            }
+        }
+        break;
+    case EVS_NARROW: {
+        /* VPMOV[S|US]{WB,DB,QB,DW,QW,QD}: a's elements, truncated (imm8 0) or saturated signed
+         * (1) or unsigned (2) to the result's size; len is the result's */
+        unsigned src_size = 1u << ((desc >> EVEX_DESC_SRC_SHIFT) & 3);
+        int64_t hi = esize == 8 ? INT64_MAX : (INT64_C(1) << (8 * esize)) - 1;
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t v = elem_get(za, src_size, i);
+            if (imm == 1) {
+                v = saturate(elem_get_signed(za, src_size, i), esize, true);
+            } else if (imm == 2) {
+                v = v > (uint64_t)hi ? (uint64_t)hi : v;
+            }
+            elem_set(&r, esize, i, v);
+        }
+        break;
+    }
     case EVS_ZX:
     case EVS_SX: {
         unsigned src_size = 1u << ((desc >> EVEX_DESC_SRC_SHIFT) & 3);
@@ -941,4 +1007,79 @@ void helper_evex_cvt(CPUX86State *env, void *out, void *src, uint64_t mask, uint
     }
     fp_finish(env, desc, save);
     memcpy(out, &r, sizeof(r));
+}
+
+/* ---- compress and expand (VPCOMPRESS*, VCOMPRESSP*, VPEXPAND*, VEXPANDP*) ---- */
+
+/*
+ * Register forms (EVS_COMPRESS, EVS_EXPAND in the imm field): the selected elements of src
+ * packed to the low end, or the low elements of src spread over the selected positions; the
+ * other elements keep d's value (merging) or are zeroed. The mask (all ones without one) is
+ * applied here, not by the epilogue.
+ */
+void helper_evex_select(void *out, void *src, void *d, uint64_t mask, uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    bool compress = evex_desc_imm(desc) == EVS_COMPRESS;
+    unsigned n = len / esize, j = 0;
+    ZMMReg r = { 0 };
+
+    for (unsigned i = 0; i < n; i++) {
+        if (!(desc & EVEX_DESC_ZERO)) {
+            elem_set(&r, esize, i, elem_get(d, esize, i));
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if ((mask >> i) & 1) {
+            if (compress) {
+                elem_set(&r, esize, j++, elem_get(src, esize, i));
+            } else {
+                elem_set(&r, esize, i, elem_get(src, esize, j++));
+            }
+        }
+    }
+    memcpy(out, &r, sizeof(r));
+}
+
+static unsigned selected(uint64_t mask, unsigned len, unsigned esize)
+{
+    return ctpop64(mask & elements_of(len, esize));
+}
+
+/* Compress to memory: the selected elements, contiguous, and only their bytes are touched. */
+void helper_evex_compress_store(CPUX86State *env, target_ulong addr, void *src, uint64_t mask,
+                                uint32_t desc)
+{
+    uintptr_t ra = GETPC();
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    unsigned count = selected(mask, len, esize), j = 0;
+
+    check_gp(env, addr, count * esize, evex_desc(count * esize, 0, 0),
+             count ? UINT64_MAX : 0, ra);
+    probe_range(env, addr, count * esize, MMU_DATA_STORE, ra);
+    for (unsigned i = 0; i < len / esize; i++) {
+        if ((mask >> i) & 1) {
+            store_elem(env, addr + esize * j++, esize, elem_get(src, esize, i), ra);
+        }
+    }
+}
+
+/* Expand from memory: as many contiguous elements as the mask selects, read and spread. */
+void helper_evex_expand_load(CPUX86State *env, void *out, target_ulong addr, void *d,
+                             uint64_t mask, uint32_t desc)
+{
+    uintptr_t ra = GETPC();
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    unsigned count = selected(mask, len, esize);
+    ZMMReg loaded = { 0 };
+
+    check_gp(env, addr, count * esize, evex_desc(count * esize, 0, 0),
+             count ? UINT64_MAX : 0, ra);
+    probe_range(env, addr, count * esize, MMU_DATA_LOAD, ra);
+    for (unsigned j = 0; j < count; j++) {
+        elem_set(&loaded, esize, j, load_elem(env, addr + esize * j, esize, ra));
+    }
+    helper_evex_select(out, &loaded, d, mask,
+                       (desc & ~(0xffu << EVEX_DESC_IMM_SHIFT)) |
+                       EVS_EXPAND << EVEX_DESC_IMM_SHIFT);
 }
