@@ -1083,3 +1083,57 @@ void helper_evex_expand_load(CPUX86State *env, void *out, target_ulong addr, voi
                        (desc & ~(0xffu << EVEX_DESC_IMM_SHIFT)) |
                        EVS_EXPAND << EVEX_DESC_IMM_SHIFT);
 }
+
+/*
+ * Gathers and scatters (VPGATHER*, VGATHER*, VPSCATTER*, VSCATTER*; SDM vol. 2, "VPGATHERDD"
+ * and "VPSCATTERDD"): element i at base + sign-extended index[i] << scale, for each element the
+ * mask selects, from the lowest up. Each completed element clears its mask bit at once, so a
+ * fault leaves the lower elements done and their bits clear, as the SDM requires and the
+ * silicon does; the instruction can be restarted. Afterwards the whole mask is zero and a
+ * gather zeroes its destination above the elements it has. A fault leaves the mask's upper
+ * bits, and zeroes above the elements only if one was loaded (measured on AMD Zen 5: a fault
+ * on the first selected element leaves the destination whole).
+ */
+void helper_evex_vsib(CPUX86State *env, void *data, void *index, void *kreg, target_ulong base,
+                      uint32_t desc)
+{
+    uintptr_t ra = GETPC();
+    unsigned esize = evex_desc_esize(desc), n = evex_desc_len(desc) / esize;
+    unsigned how = evex_desc_imm(desc), isize = how & EVV_INDEX_Q ? 8 : 4;
+    unsigned scale = (how >> EVV_SCALE_SHIFT) & 3;
+    uint64_t *k = kreg;
+    ZMMReg *v = data;
+
+    for (unsigned i = 0; i < n; i++) {
+        target_ulong addr;
+
+        if (!((*k >> i) & 1)) {
+            continue;
+        }
+        addr = base + ((target_ulong)elem_get_signed(index, isize, i) << scale);
+        if (how & EVV_ADDR32) {
+            addr = (uint32_t)addr;
+        }
+        if (!canonical(env, addr) || !canonical(env, addr + esize - 1)) {
+            raise_exception_ra(env, EXCP0D_GPF, ra);
+        }
+        /* first, so a fault reports the element's own address, not an aligned word's */
+        probe_range(env, addr, esize, how & EVV_SCATTER ? MMU_DATA_STORE : MMU_DATA_LOAD, ra);
+        if (how & EVV_SCATTER) {
+            store_elem(env, addr, esize, elem_get(v, esize, i), ra);
+        } else {
+            elem_set(v, esize, i, load_elem(env, addr, esize, ra));
+            /*
+             * The register is written: zeroed above VL, also when a later element faults.
+             * VL is the index's length: with qword indices and dword data, the data's upper
+             * half stays until the instruction completes (measured).
+             */
+            memset((uint8_t *)v + n * MAX(esize, isize), 0, sizeof(ZMMReg) - n * MAX(esize, isize));
+        }
+        *k &= ~(1ull << i);
+    }
+    *k = 0;
+    if (!(how & EVV_SCATTER)) {
+        memset((uint8_t *)v + n * esize, 0, sizeof(ZMMReg) - n * esize);
+    }
+}

@@ -39,6 +39,11 @@ enum {
     EVS_BSLL, EVS_BSRL, EVS_MOVDDUP, EVS_MOVSLDUP, EVS_MOVSHDUP, EVS_PERMIL_IMM, EVS_PERMIL_VAR,
     EVS_NARROW, EVS_COMPRESS, EVS_EXPAND,
 };
+/* Gathers and scatters (helper_evex_vsib), the imm field: */
+#define EVV_SCATTER            (1u << 0)
+#define EVV_INDEX_Q            (1u << 1)  /* qword indices (else dword) */
+#define EVV_ADDR32             (1u << 2)  /* 32-bit addressing (67h) */
+#define EVV_SCALE_SHIFT        3          /* log2 of the scale */
 #define EVEX_DESC_IMM8_SHIFT   24        /* shuffles: the instruction's imm8 */
 #define EVEX_DESC_SRC_SHIFT    13        /* VPMOVZX/SX: log2 of the source element size */
 

@@ -27,6 +27,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 
 #include "xstate-util.h"
 
@@ -41,6 +42,7 @@ enum shape {
     S_VK,      /* zmm, k (register only) */
     S_HWI,     /* zmm(vvvv), zmm/m, imm8; ModRM.reg is the opcode extension in .ext */
     S_KW,      /* k, zmm (register only) */
+    S_VSIB,    /* gather zmm <- [base + zmm*scale + disp], or scatter; a writemask */
     S_VE,      /* xmm, r/m */
     S_EV,      /* r/m, xmm */
     S_VEX_K3,  /* VEX.L1 k, k, k */
@@ -367,6 +369,14 @@ static const struct form forms[] = {
     { 2, 0x88, 1, -1, S_VW, 0, "vexpandps/pd", 0 },
     { 2, 0x44, 1, -1, S_VW, 0, "vplzcntd/q", 0 },
     { 2, 0xc4, 1, -1, S_VW, 0, "vpconflictd/q", 0 },
+    { 2, 0x90, 1, -1, S_VSIB, 0, "vpgatherdd/dq", 0 },
+    { 2, 0x91, 1, -1, S_VSIB, 0, "vpgatherqd/qq", 0 },
+    { 2, 0x92, 1, -1, S_VSIB, 0, "vgatherdps/dpd", 0 },
+    { 2, 0x93, 1, -1, S_VSIB, 0, "vgatherqps/qpd", 0 },
+    { 2, 0xa0, 1, -1, S_VSIB, 0, "vpscatterdd/dq", 0 },
+    { 2, 0xa1, 1, -1, S_VSIB, 0, "vpscatterqd/qq", 0 },
+    { 2, 0xa2, 1, -1, S_VSIB, 0, "vscatterdps/dpd", 0 },
+    { 2, 0xa3, 1, -1, S_VSIB, 0, "vscatterqps/qpd", 0 },
     { 2, 0x2a, 2, 1, S_VK, 0, "vpbroadcastmb2q", 0 },
     { 2, 0x3a, 2, 0, S_VK, 0, "vpbroadcastmw2d", 0 },
     /* VEX-encoded opmask instructions. */
@@ -467,9 +477,29 @@ static sigjmp_buf jump;
 static volatile int fault_sig, fault_code;
 static volatile uintptr_t fault_addr;
 
-static void on_fault(int sig, siginfo_t *si, void *uc)
+static uint8_t *fault_xstate;   /* where the handler copies the signal frame's XSAVE image */
+static uint32_t fault_xstate_size;
+
+static void on_fault(int sig, siginfo_t *si, void *ucv)
 {
-    (void)uc;
+    ucontext_t *uc = ucv;
+    const uint8_t *fp = (const uint8_t *)uc->uc_mcontext.fpregs;
+    uint32_t magic1, size;
+
+    /*
+     * The state at the fault, as the kernel's frame holds it (struct _fpx_sw_bytes at 464: an
+     * XSAVE image of xstate_size bytes follows when magic1 is FP_XSTATE_MAGIC1). A gather or
+     * scatter that faults has done the lower elements and cleared their mask bits.
+     */
+    fault_xstate_size = 0;
+    if (fp) {
+        memcpy(&magic1, fp + 464, 4);
+        memcpy(&size, fp + 480, 4);
+        if (magic1 == 0x46505853u) {
+            fault_xstate_size = size;
+            memcpy(fault_xstate, fp, size);
+        }
+    }
     fault_sig = sig;
     fault_code = si->si_code;
     fault_addr = (uintptr_t)si->si_addr;
@@ -536,6 +566,32 @@ static int rnd_gpr(void)
     return ok[rndn(sizeof(ok) / sizeof(ok[0]))];
 }
 
+/* A VSIB instruction's index register, whose elements main() makes small offsets; or -1. */
+static int vsib_reg;
+
+/*
+ * A VSIB operand: [rbx or rdi + index*scale + disp8/disp32], the index a vector register
+ * 0-31 (SIB.index, EVEX.X, EVEX.V'); now and then no SIB (#UD).
+ */
+static void put_vsib(struct insn *in, int reg, bool *x_out, int *index_out)
+{
+    int index = rndn(32);
+    bool disp32 = rndn(4) == 0;
+
+    *x_out = index & 8;
+    *index_out = index;
+    put(in, (disp32 ? 0x80 : 0x40) | (reg & 7) << 3 | (rndn(25) ? 4 : 3));
+    if ((in->bytes[in->len - 1] & 7) == 4) {
+        put(in, rndn(4) << 6 | (index & 7) << 3 | (rndn(2) ? 3 : 7));
+    }
+    if (disp32) {
+        int32_t d = (int32_t)rndn(512) - 256;
+        put(in, d); put(in, d >> 8); put(in, d >> 16); put(in, d >> 24);
+    } else {
+        put(in, (uint8_t)(int8_t)(rndn(7) - 3));
+    }
+}
+
 static void gen_evex(struct insn *in, const struct form *f)
 {
     int reg = rndn(32), rm = rndn(32), vvvv = rndn(32), ll, aaa, w;
@@ -567,7 +623,22 @@ static void gen_evex(struct insn *in, const struct form *f)
     if (f->shape == S_HWI) {
         reg = f->ext | (rndn(10) ? 0 : rndn(4) << 3);
     }
-    if (mem) {
+    vsib_reg = -1;
+    if (f->shape == S_VSIB) {
+        mem = rndn(20);
+        aaa = rndn(15) ? 1 + (int)rndn(7) : 0;
+        z = rndn(20) == 0;
+        b = rndn(20) == 0;
+    }
+    if (mem && f->shape == S_VSIB) {
+        put_vsib(&tail, reg, &x, &vsib_reg);
+        /* V' is the index's bit 4; vvvv must be 1111b */
+        vvvv = (rndn(15) ? 0 : (int)rndn(16)) | (vsib_reg & 16);
+        if (rndn(25) == 0) {
+            reg = vsib_reg;     /* a gather into its own index is #UD */
+            tail.bytes[0] = (tail.bytes[0] & ~0x38) | (reg & 7) << 3;
+        }
+    } else if (mem) {
         put_modrm_mem(&tail, reg, &x);
     } else {
         put(&tail, 0xc0 | (reg & 7) << 3 | (rm & 7));
@@ -694,6 +765,45 @@ static uint64_t hash_xstate(uint64_t h, const uint8_t *x, uint64_t rfbm)
     return h;
 }
 
+/*
+ * The 64 bytes of vector register reg in an XSAVE image: bytes 0-15 in the legacy area, 16-31
+ * in AVX, 32-63 in ZMM_Hi256; ZMM16-31 whole in Hi16_ZMM. Their XSTATE_BV bits are set.
+ */
+static void set_vreg(uint8_t *x, int reg, const uint8_t *v)
+{
+    if (reg < 16) {
+        memcpy(x + 160 + 16 * reg, v, 16);
+        memcpy(x + comp_off[2] + 16 * reg, v + 16, 16);
+        memcpy(x + comp_off[6] + 32 * reg, v + 32, 32);
+        wr64(x + 512, rd64(x + 512) | 0x46);
+    } else {
+        memcpy(x + comp_off[7] + 64 * (reg - 16), v, 64);
+        wr64(x + 512, rd64(x + 512) | 0x80);
+    }
+}
+
+/*
+ * A VSIB index: elements of small signed offsets, so the addresses fall in the data pages,
+ * overlap, and reach the PROT_NONE page; now and then, with qword indices, one whose address
+ * is not canonical (#GP in the middle of the elements). Never a far canonical address: what
+ * lies there differs between the native and the emulated run.
+ */
+static void set_vsib_index(uint8_t *x, int reg, bool qword)
+{
+    uint8_t v[64];
+
+    for (int i = 0; i < 64; i += 8) {
+        int32_t lo = (int32_t)rndn(96) - 48, hi = (int32_t)rndn(96) - 48;
+        uint64_t q = qword ? (uint64_t)(int64_t)lo : ((uint64_t)(uint32_t)hi << 32 | (uint32_t)lo);
+
+        if (qword && rndn(24) == 0) {
+            q ^= (0x08000000ull + rndn(0x10000000)) << 32;      /* << scale: bits 59-62 */
+        }
+        wr64(v + i, q);
+    }
+    set_vreg(x, reg, v);
+}
+
 /* ---- main ---- */
 
 int main(int argc, char **argv)
@@ -752,6 +862,7 @@ int main(int argc, char **argv)
     ctx.rfbm = xcr0 & 0xe7;
     ctx.xin = xin;
     ctx.xout = xout;
+    fault_xstate = aligned_alloc(64, 65536);
     ctx.code = code;
 
     for (unsigned n = 0; n < count; n++) {
@@ -806,13 +917,20 @@ int main(int argc, char **argv)
         } else {
             gen_evex(&in, f);
         }
+        if (vsib_reg >= 0) {
+            set_vsib_index(xin, vsib_reg, f->opcode & 1);
+        }
         memcpy(code, in.bytes, in.len);
         code[in.len] = 0xc3;
 
         run_case(&ctx);
         if (fault_sig) {
+            memcpy(xout, fault_xstate, fault_xstate_size < b ? fault_xstate_size : b);
             uintptr_t ad = fault_addr, rel = ad - (uintptr_t)data;
             h = mix(mix(mix(h, fault_sig), fault_code), rel < 3 * (uintptr_t)page ? rel : ad ? 1 : 0);
+            if (fault_xstate_size >= b) {
+                h = hash_xstate(h, xout, ctx.rfbm);     /* the registers at the fault */
+            }
             outcome = fault_sig == SIGILL ? 1 : fault_sig == SIGSEGV ? 2 : 3;
         } else {
             h = hash_xstate(h, xout, ctx.rfbm);
