@@ -992,7 +992,12 @@ static uint64_t cvt_one(CPUX86State *env, unsigned kind, unsigned from, unsigned
 }
 
 /* VCVT*: element i of the source to element i of the result (len and esize: the result's). */
-void helper_evex_cvt(CPUX86State *env, void *out, void *src, uint64_t mask, uint32_t desc)
+/*
+ * a: vvvv (scalar forms: elements 1-3), src: the source, d: the destination's old value
+ * (scalar forms: element 0 under a zero mask bit with merging).
+ */
+void helper_evex_cvt(CPUX86State *env, void *out, void *a, void *src, void *d, uint64_t mask,
+                     uint32_t desc)
 {
     unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
     unsigned from = 1u << ((evex_desc_imm(desc) >> 4) & 3);
@@ -1000,13 +1005,42 @@ void helper_evex_cvt(CPUX86State *env, void *out, void *src, uint64_t mask, uint
     FpSave save = fp_begin(env, desc);
     ZMMReg r = { 0 };
 
-    for (unsigned i = 0; i < len / esize; i++) {
-        if ((mask >> i) & 1) {
-            elem_set(&r, esize, i, cvt_one(env, kind, from, esize, elem_get(src, from, i)));
+    if (desc & EVEX_DESC_FP_SCALAR) {
+        uint64_t v = mask & 1 ? cvt_one(env, kind, from, esize, elem_get(src, from, 0)) : 0;
+
+        fp_store(&r, a, d, desc, mask, v);
+    } else {
+        for (unsigned i = 0; i < len / esize; i++) {
+            if ((mask >> i) & 1) {
+                elem_set(&r, esize, i, cvt_one(env, kind, from, esize, elem_get(src, from, i)));
+            }
         }
     }
     fp_finish(env, desc, save);
     memcpy(out, &r, sizeof(r));
+}
+
+/*
+ * VCOMISS/SD and VUCOMISS/SD (imm 1: quiet, invalid only for SNaN): ZF, PF, CF as
+ * unordered 111, less 001, equal 100, greater 000; OF, SF, AF cleared.
+ */
+void helper_evex_comis(CPUX86State *env, void *a, void *b, uint32_t desc)
+{
+    static const uint32_t eflags[4] = { CC_C, CC_Z, 0, CC_Z | CC_P | CC_C };
+    float_status *st = &env->sse_status;
+    bool quiet = evex_desc_imm(desc);
+    FpSave save = fp_begin(env, desc);
+    FloatRelation r;
+
+    if (evex_desc_esize(desc) == 4) {
+        float32 x = make_float32(elem_get(a, 4, 0)), y = make_float32(elem_get(b, 4, 0));
+        r = quiet ? float32_compare_quiet(x, y, st) : float32_compare(x, y, st);
+    } else {
+        float64 x = make_float64(elem_get(a, 8, 0)), y = make_float64(elem_get(b, 8, 0));
+        r = quiet ? float64_compare_quiet(x, y, st) : float64_compare(x, y, st);
+    }
+    fp_finish(env, desc, save);
+    env->cc_src = eflags[r + 1];
 }
 
 /* ---- compress and expand (VPCOMPRESS*, VCOMPRESSP*, VPEXPAND*, VEXPANDP*) ---- */

@@ -43,6 +43,8 @@ enum shape {
     S_HWI,     /* zmm(vvvv), zmm/m, imm8; ModRM.reg is the opcode extension in .ext */
     S_KW,      /* k, zmm (register only) */
     S_VSIB,    /* gather zmm <- [base + zmm*scale + disp], or scatter; a writemask */
+    S_VHE,     /* xmm, xmm(vvvv), r/m (VCVTSI2SS) */
+    S_GW,      /* r, xmm/m (VCVTSS2SI) */
     S_VE,      /* xmm, r/m */
     S_EV,      /* r/m, xmm */
     S_VEX_K3,  /* VEX.L1 k, k, k */
@@ -377,6 +379,24 @@ static const struct form forms[] = {
     { 2, 0xa1, 1, -1, S_VSIB, 0, "vpscatterqd/qq", 0 },
     { 2, 0xa2, 1, -1, S_VSIB, 0, "vscatterdps/dpd", 0 },
     { 2, 0xa3, 1, -1, S_VSIB, 0, "vscatterqps/qpd", 0 },
+    { 1, 0x2a, 2, -1, S_VHE, 0, "vcvtsi2ss", 0 },
+    { 1, 0x2a, 3, -1, S_VHE, 0, "vcvtsi2sd", 0 },
+    { 1, 0x7b, 2, -1, S_VHE, 0, "vcvtusi2ss", 0 },
+    { 1, 0x7b, 3, -1, S_VHE, 0, "vcvtusi2sd", 0 },
+    { 1, 0x2d, 2, -1, S_GW, 0, "vcvtss2si", 0 },
+    { 1, 0x2d, 3, -1, S_GW, 0, "vcvtsd2si", 0 },
+    { 1, 0x2c, 2, -1, S_GW, 0, "vcvttss2si", 0 },
+    { 1, 0x2c, 3, -1, S_GW, 0, "vcvttsd2si", 0 },
+    { 1, 0x79, 2, -1, S_GW, 0, "vcvtss2usi", 0 },
+    { 1, 0x79, 3, -1, S_GW, 0, "vcvtsd2usi", 0 },
+    { 1, 0x78, 2, -1, S_GW, 0, "vcvttss2usi", 0 },
+    { 1, 0x78, 3, -1, S_GW, 0, "vcvttsd2usi", 0 },
+    { 1, 0x5a, 2, 0, S_VHW, 0, "vcvtss2sd", 0 },
+    { 1, 0x5a, 3, 1, S_VHW, 0, "vcvtsd2ss", 0 },
+    { 1, 0x2e, 0, 0, S_VW, 0, "vucomiss", 0 },
+    { 1, 0x2e, 1, 1, S_VW, 0, "vucomisd", 0 },
+    { 1, 0x2f, 0, 0, S_VW, 0, "vcomiss", 0 },
+    { 1, 0x2f, 1, 1, S_VW, 0, "vcomisd", 0 },
     { 2, 0x2a, 2, 1, S_VK, 0, "vpbroadcastmb2q", 0 },
     { 2, 0x3a, 2, 0, S_VK, 0, "vpbroadcastmw2d", 0 },
     /* VEX-encoded opmask instructions. */
@@ -607,14 +627,17 @@ static void gen_evex(struct insn *in, const struct form *f)
     z = aaa ? rndn(3) == 0 : rndn(30) == 0;     /* zeroing without a mask is #UD */
     b = rndn(6) == 0;
     mem = rndn(2);
-    if (f->shape == S_VR || f->shape == S_VE || f->shape == S_EV) {
+    if (f->shape == S_VR || f->shape == S_VE || f->shape == S_EV || f->shape == S_VHE) {
         rm = rnd_gpr() | (rndn(8) ? 0 : 16);
+    }
+    if (f->shape == S_GW) {
+        reg = rnd_gpr() | (rndn(8) ? 0 : 16);
     }
     if (f->shape == S_EV) {
         reg = rndn(32);
     }
     /* Operands that name no vvvv mostly encode it as unused (1111b, V' 1). */
-    if (f->shape != S_VHW && f->shape != S_KHW && rndn(10)) {
+    if (f->shape != S_VHW && f->shape != S_KHW && f->shape != S_VHE && rndn(10)) {
         vvvv = 0;
     }
     if ((f->shape == S_KHW || f->shape == S_KW) && rndn(10)) {
