@@ -58,11 +58,16 @@ struct form {
     unsigned char shape, imm8;
     const char *name;
     unsigned char ext;
+    unsigned char fl;          /* F_*: what the generator should mostly respect */
 };
 
+#define F_L0      1            /* 128 bits, no writemask: mostly L'L 0 and aaa 0 */
+#define F_NOMASK  2            /* no writemask: mostly aaa 0 */
+#define F_ALIGN   4            /* an aligned memory operand: base registers often aligned */
+
 static const struct form forms[] = {
-    { 1, 0x6f, 1, -1, S_VW, 0, "vmovdqa32/64 load", 0 },
-    { 1, 0x7f, 1, -1, S_WV, 0, "vmovdqa32/64 store", 0 },
+    { 1, 0x6f, 1, -1, S_VW, 0, "vmovdqa32/64 load", 0, F_ALIGN },
+    { 1, 0x7f, 1, -1, S_WV, 0, "vmovdqa32/64 store", 0, F_ALIGN },
     { 1, 0x6f, 2, -1, S_VW, 0, "vmovdqu32/64 load", 0 },
     { 1, 0x7f, 2, -1, S_WV, 0, "vmovdqu32/64 store", 0 },
     { 1, 0x6f, 3, -1, S_VW, 0, "vmovdqu8/16 load", 0 },
@@ -71,19 +76,19 @@ static const struct form forms[] = {
     { 1, 0x11, 0, 0, S_WV, 0, "vmovups store", 0 },
     { 1, 0x10, 1, 1, S_VW, 0, "vmovupd load", 0 },
     { 1, 0x11, 1, 1, S_WV, 0, "vmovupd store", 0 },
-    { 1, 0x28, 0, 0, S_VW, 0, "vmovaps load", 0 },
-    { 1, 0x29, 0, 0, S_WV, 0, "vmovaps store", 0 },
-    { 1, 0x28, 1, 1, S_VW, 0, "vmovapd load", 0 },
-    { 1, 0x29, 1, 1, S_WV, 0, "vmovapd store", 0 },
-    { 1, 0xe7, 1, 0, S_WV, 0, "vmovntdq", 0 },
+    { 1, 0x28, 0, 0, S_VW, 0, "vmovaps load", 0, F_ALIGN },
+    { 1, 0x29, 0, 0, S_WV, 0, "vmovaps store", 0, F_ALIGN },
+    { 1, 0x28, 1, 1, S_VW, 0, "vmovapd load", 0, F_ALIGN },
+    { 1, 0x29, 1, 1, S_WV, 0, "vmovapd store", 0, F_ALIGN },
+    { 1, 0xe7, 1, 0, S_WV, 0, "vmovntdq", 0, F_NOMASK | F_ALIGN },
     { 1, 0x10, 2, 0, S_VHW, 0, "vmovss load/merge", 0 },
     { 1, 0x10, 3, 1, S_VHW, 0, "vmovsd load/merge", 0 },
     { 1, 0x11, 2, 0, S_VHW, 0, "vmovss store/merge", 0 },
     { 1, 0x11, 3, 1, S_VHW, 0, "vmovsd store/merge", 0 },
-    { 1, 0x6e, 1, -1, S_VE, 0, "vmovd/q xmm, r/m", 0 },
-    { 1, 0x7e, 1, -1, S_EV, 0, "vmovd/q r/m, xmm", 0 },
-    { 1, 0x7e, 2, 1, S_VW, 0, "vmovq xmm, xmm/m64", 0 },
-    { 1, 0xd6, 1, 1, S_WV, 0, "vmovq xmm/m64, xmm", 0 },
+    { 1, 0x6e, 1, -1, S_VE, 0, "vmovd/q xmm, r/m", 0, F_L0 },
+    { 1, 0x7e, 1, -1, S_EV, 0, "vmovd/q r/m, xmm", 0, F_L0 },
+    { 1, 0x7e, 2, 1, S_VW, 0, "vmovq xmm, xmm/m64", 0, F_L0 },
+    { 1, 0xd6, 1, 1, S_WV, 0, "vmovq xmm/m64, xmm", 0, F_L0 },
     { 1, 0xdb, 1, -1, S_VHW, 0, "vpandd/q", 0 },
     { 1, 0xdf, 1, -1, S_VHW, 0, "vpandnd/q", 0 },
     { 1, 0xeb, 1, -1, S_VHW, 0, "vpord/q", 0 },
@@ -379,24 +384,44 @@ static const struct form forms[] = {
     { 2, 0xa1, 1, -1, S_VSIB, 0, "vpscatterqd/qq", 0 },
     { 2, 0xa2, 1, -1, S_VSIB, 0, "vscatterdps/dpd", 0 },
     { 2, 0xa3, 1, -1, S_VSIB, 0, "vscatterqps/qpd", 0 },
-    { 1, 0x2a, 2, -1, S_VHE, 0, "vcvtsi2ss", 0 },
-    { 1, 0x2a, 3, -1, S_VHE, 0, "vcvtsi2sd", 0 },
-    { 1, 0x7b, 2, -1, S_VHE, 0, "vcvtusi2ss", 0 },
-    { 1, 0x7b, 3, -1, S_VHE, 0, "vcvtusi2sd", 0 },
-    { 1, 0x2d, 2, -1, S_GW, 0, "vcvtss2si", 0 },
-    { 1, 0x2d, 3, -1, S_GW, 0, "vcvtsd2si", 0 },
-    { 1, 0x2c, 2, -1, S_GW, 0, "vcvttss2si", 0 },
-    { 1, 0x2c, 3, -1, S_GW, 0, "vcvttsd2si", 0 },
-    { 1, 0x79, 2, -1, S_GW, 0, "vcvtss2usi", 0 },
-    { 1, 0x79, 3, -1, S_GW, 0, "vcvtsd2usi", 0 },
-    { 1, 0x78, 2, -1, S_GW, 0, "vcvttss2usi", 0 },
-    { 1, 0x78, 3, -1, S_GW, 0, "vcvttsd2usi", 0 },
+    { 1, 0x2a, 2, -1, S_VHE, 0, "vcvtsi2ss", 0, F_NOMASK },
+    { 1, 0x2a, 3, -1, S_VHE, 0, "vcvtsi2sd", 0, F_NOMASK },
+    { 1, 0x7b, 2, -1, S_VHE, 0, "vcvtusi2ss", 0, F_NOMASK },
+    { 1, 0x7b, 3, -1, S_VHE, 0, "vcvtusi2sd", 0, F_NOMASK },
+    { 1, 0x2d, 2, -1, S_GW, 0, "vcvtss2si", 0, F_NOMASK },
+    { 1, 0x2d, 3, -1, S_GW, 0, "vcvtsd2si", 0, F_NOMASK },
+    { 1, 0x2c, 2, -1, S_GW, 0, "vcvttss2si", 0, F_NOMASK },
+    { 1, 0x2c, 3, -1, S_GW, 0, "vcvttsd2si", 0, F_NOMASK },
+    { 1, 0x79, 2, -1, S_GW, 0, "vcvtss2usi", 0, F_NOMASK },
+    { 1, 0x79, 3, -1, S_GW, 0, "vcvtsd2usi", 0, F_NOMASK },
+    { 1, 0x78, 2, -1, S_GW, 0, "vcvttss2usi", 0, F_NOMASK },
+    { 1, 0x78, 3, -1, S_GW, 0, "vcvttsd2usi", 0, F_NOMASK },
     { 1, 0x5a, 2, 0, S_VHW, 0, "vcvtss2sd", 0 },
     { 1, 0x5a, 3, 1, S_VHW, 0, "vcvtsd2ss", 0 },
-    { 1, 0x2e, 0, 0, S_VW, 0, "vucomiss", 0 },
-    { 1, 0x2e, 1, 1, S_VW, 0, "vucomisd", 0 },
-    { 1, 0x2f, 0, 0, S_VW, 0, "vcomiss", 0 },
-    { 1, 0x2f, 1, 1, S_VW, 0, "vcomisd", 0 },
+    { 1, 0x2e, 0, 0, S_VW, 0, "vucomiss", 0, F_NOMASK },
+    { 1, 0x2e, 1, 1, S_VW, 0, "vucomisd", 0, F_NOMASK },
+    { 1, 0x2f, 0, 0, S_VW, 0, "vcomiss", 0, F_NOMASK },
+    { 1, 0x2f, 1, 1, S_VW, 0, "vcomisd", 0, F_NOMASK },
+    { 1, 0x16, 0, 0, S_VHW, 0, "vmovhps/lhps", 0, F_L0 },
+    { 1, 0x16, 1, 1, S_VHW, 0, "vmovhpd", 0, F_L0 },
+    { 1, 0x12, 0, 0, S_VHW, 0, "vmovlps/hlps", 0, F_L0 },
+    { 1, 0x12, 1, 1, S_VHW, 0, "vmovlpd", 0, F_L0 },
+    { 1, 0x17, 0, 0, S_WV, 0, "vmovhps store", 0, F_L0 },
+    { 1, 0x17, 1, 1, S_WV, 0, "vmovhpd store", 0, F_L0 },
+    { 1, 0x13, 0, 0, S_WV, 0, "vmovlps store", 0, F_L0 },
+    { 1, 0x13, 1, 1, S_WV, 0, "vmovlpd store", 0, F_L0 },
+    { 3, 0x21, 1, 0, S_VHW, 1, "vinsertps", 0, F_L0 },
+    { 3, 0x17, 1, -1, S_EV, 1, "vextractps", 0, F_L0 },
+    { 3, 0x20, 1, -1, S_VHE, 1, "vpinsrb", 0, F_L0 },
+    { 1, 0xc4, 1, -1, S_VHE, 1, "vpinsrw", 0, F_L0 },
+    { 3, 0x22, 1, -1, S_VHE, 1, "vpinsrd/q", 0, F_L0 },
+    { 3, 0x14, 1, -1, S_EV, 1, "vpextrb", 0, F_L0 },
+    { 3, 0x15, 1, -1, S_EV, 1, "vpextrw", 0, F_L0 },
+    { 3, 0x16, 1, -1, S_EV, 1, "vpextrd/q", 0, F_L0 },
+    { 1, 0xc5, 1, -1, S_GW, 1, "vpextrw r, xmm", 0, F_L0 },
+    { 2, 0x2a, 1, 0, S_VW, 0, "vmovntdqa", 0, F_NOMASK | F_ALIGN },
+    { 1, 0x2b, 0, 0, S_WV, 0, "vmovntps", 0, F_NOMASK | F_ALIGN },
+    { 1, 0x2b, 1, 1, S_WV, 0, "vmovntpd", 0, F_NOMASK | F_ALIGN },
     { 2, 0x2a, 2, 1, S_VK, 0, "vpbroadcastmb2q", 0 },
     { 2, 0x3a, 2, 0, S_VK, 0, "vpbroadcastmw2d", 0 },
     /* VEX-encoded opmask instructions. */
@@ -645,6 +670,13 @@ static void gen_evex(struct insn *in, const struct form *f)
     }
     if (f->shape == S_HWI) {
         reg = f->ext | (rndn(10) ? 0 : rndn(4) << 3);
+    }
+    if ((f->fl & F_L0) && rndn(4)) {
+        ll = 0;
+    }
+    if ((f->fl & (F_L0 | F_NOMASK)) && rndn(4)) {
+        aaa = 0;
+        z = rndn(30) == 0;
     }
     vsib_reg = -1;
     if (f->shape == S_VSIB) {
@@ -942,6 +974,10 @@ int main(int argc, char **argv)
         }
         if (vsib_reg >= 0) {
             set_vsib_index(xin, vsib_reg, f->opcode & 1);
+        }
+        if ((f->fl & F_ALIGN) && rndn(2)) {
+            ctx.gpr_in[G_RBX] &= ~63ull;
+            ctx.gpr_in[G_RDI] &= ~63ull;
         }
         memcpy(code, in.bytes, in.len);
         code[in.len] = 0xc3;
