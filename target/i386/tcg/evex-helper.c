@@ -16,6 +16,7 @@
 #include "exec/helper-proto.h"
 #include "helper-tcg.h"
 #include "fpu/softfloat.h"
+#include <math.h>
 #include "evex.h"
 
 static uint64_t elem_get(const ZMMReg *r, unsigned esize, unsigned i)
@@ -1018,6 +1019,56 @@ void helper_evex_cvt(CPUX86State *env, void *out, void *a, void *src, void *d, u
     }
     fp_finish(env, desc, save);
     memcpy(out, &r, sizeof(r));
+}
+
+#include "evex-fpx.c.inc"
+
+/*
+ * VGETEXP, VGETMANT, VRNDSCALE, VREDUCE (one source, b), VRANGE, VSCALEF (a and b),
+ * VFIXUPIMM (d, a and the table b): packed, or element 0 of a scalar form (EVEX_DESC_FP_SCALAR).
+ */
+void helper_evex_fpx(CPUX86State *env, void *out, void *a, void *b, void *d, uint64_t mask,
+                     uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    unsigned op = evex_desc_imm(desc), imm = desc >> EVEX_DESC_IMM8_SHIFT;
+    FpSave save = fp_begin(env, desc);
+    ZMMReg r = { 0 };
+
+    if (desc & EVEX_DESC_FP_SCALAR) {
+        uint64_t v = 0;
+        if (mask & 1) {
+            v = fx_op(env, op, esize, elem_get(d, esize, 0), elem_get(a, esize, 0),
+                      elem_get(b, esize, 0), imm);
+        }
+        fp_store(&r, a, d, desc, mask, v);
+    } else {
+        for (unsigned i = 0; i < len / esize; i++) {
+            if ((mask >> i) & 1) {
+                elem_set(&r, esize, i, fx_op(env, op, esize, elem_get(d, esize, i),
+                                             elem_get(a, esize, i), elem_get(b, esize, i),
+                                             imm));
+            }
+        }
+    }
+    fp_finish(env, desc, save);
+    memcpy(out, &r, sizeof(r));
+}
+
+/* VFPCLASS into a mask: imm8 (EVEX_DESC_IMM8) selects the classes. */
+uint64_t helper_evex_fpclass(CPUX86State *env, void *b, uint64_t mask, uint32_t desc)
+{
+    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
+    unsigned imm = desc >> EVEX_DESC_IMM8_SHIFT, n = desc & EVEX_DESC_FP_SCALAR ? 1 : len / esize;
+    const FpFormat *f = esize == 4 ? &fmt32 : &fmt64;
+    uint64_t k = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        if (((mask >> i) & 1) && fx_fpclass(f, elem_get(b, esize, i), imm, &env->sse_status)) {
+            k |= 1ull << i;
+        }
+    }
+    return k;
 }
 
 /*

@@ -422,6 +422,24 @@ static const struct form forms[] = {
     { 2, 0x2a, 1, 0, S_VW, 0, "vmovntdqa", 0, F_NOMASK | F_ALIGN },
     { 1, 0x2b, 0, 0, S_WV, 0, "vmovntps", 0, F_NOMASK | F_ALIGN },
     { 1, 0x2b, 1, 1, S_WV, 0, "vmovntpd", 0, F_NOMASK | F_ALIGN },
+    { 2, 0x42, 1, -1, S_VW, 0, "vgetexpps/pd", 0, 0 },
+    { 2, 0x43, 1, -1, S_VHW, 0, "vgetexpss/sd", 0, 0 },
+    { 3, 0x26, 1, -1, S_VW, 1, "vgetmantps/pd", 0, 0 },
+    { 3, 0x27, 1, -1, S_VHW, 1, "vgetmantss/sd", 0, 0 },
+    { 3, 0x08, 1, 0, S_VW, 1, "vrndscaleps", 0, 0 },
+    { 3, 0x09, 1, 1, S_VW, 1, "vrndscalepd", 0, 0 },
+    { 3, 0x0a, 1, 0, S_VHW, 1, "vrndscaless", 0, 0 },
+    { 3, 0x0b, 1, 1, S_VHW, 1, "vrndscalesd", 0, 0 },
+    { 3, 0x56, 1, -1, S_VW, 1, "vreduceps/pd", 0, 0 },
+    { 3, 0x57, 1, -1, S_VHW, 1, "vreducess/sd", 0, 0 },
+    { 3, 0x50, 1, -1, S_VHW, 1, "vrangeps/pd", 0, 0 },
+    { 3, 0x51, 1, -1, S_VHW, 1, "vrangess/sd", 0, 0 },
+    { 2, 0x2c, 1, -1, S_VHW, 0, "vscalefps/pd", 0, 0 },
+    { 2, 0x2d, 1, -1, S_VHW, 0, "vscalefss/sd", 0, 0 },
+    { 3, 0x54, 1, -1, S_VHW, 1, "vfixupimmps/pd", 0, 0 },
+    { 3, 0x55, 1, -1, S_VHW, 1, "vfixupimmss/sd", 0, 0 },
+    { 3, 0x66, 1, -1, S_KW, 1, "vfpclassps/pd", 0, 0 },
+    { 3, 0x67, 1, -1, S_KW, 1, "vfpclassss/sd", 0, 0 },
     { 2, 0x2a, 2, 1, S_VK, 0, "vpbroadcastmb2q", 0, 0 },
     { 2, 0x3a, 2, 0, S_VK, 0, "vpbroadcastmw2d", 0, 0 },
     /* VEX-encoded opmask instructions. */
@@ -838,6 +856,59 @@ static void set_vreg(uint8_t *x, int reg, const uint8_t *v)
 }
 
 /*
+ * Floating-point values random bits seldom give: zeros, infinities, NaNs (quiet and
+ * signalling), denormals, the largest and smallest normals, small integers and halves (ties
+ * for rounding), as a qword (double) or two dwords (float).
+ */
+static uint64_t special_word(void)
+{
+    static const uint64_t d[] = {
+        0, 0x8000000000000000ull, 0x7ff0000000000000ull, 0xfff0000000000000ull,
+        0x7ff8000000000000ull, 0xfff8000000000001ull, 0x7ff4000000000000ull,
+        0x0000000000000001ull, 0x800fffffffffffffull, 0x0010000000000000ull,
+        0x7fefffffffffffffull, 0x3ff0000000000000ull, 0xc004000000000000ull,
+        0x4004000000000000ull, 0x3fe0000000000000ull, 0x43e0000000000000ull,
+    };
+    static const uint32_t f[] = {
+        0, 0x80000000u, 0x7f800000u, 0xff800000u, 0x7fc00000u, 0xffc00001u, 0x7fa00000u,
+        0x00000001u, 0x807fffffu, 0x00800000u, 0x7f7fffffu, 0x3f800000u, 0xc0200000u,
+        0x40200000u, 0x3f000000u, 0x4f000000u,
+    };
+    if (rndn(2)) {
+        return d[rndn(16)] ^ (rndn(4) ? 0 : rnd() & 0xfff);     /* sometimes payload bits */
+    }
+    return (uint64_t)f[rndn(16)] << 32 | f[rndn(16)];
+}
+
+/* Now and then, special values in some vector registers' elements. */
+static void sprinkle_specials(uint8_t *x)
+{
+    uint8_t v[64];
+
+    for (int reg = 0; reg < 32; reg++) {
+        if (rndn(3)) {
+            continue;
+        }
+        for (int i = 0; i < 64; i += 8) {
+            wr64(v + i, 0);
+        }
+        if (reg < 16) {
+            memcpy(v, x + 160 + 16 * reg, 16);
+            memcpy(v + 16, x + comp_off[2] + 16 * reg, 16);
+            memcpy(v + 32, x + comp_off[6] + 32 * reg, 32);
+        } else {
+            memcpy(v, x + comp_off[7] + 64 * (reg - 16), 64);
+        }
+        for (int i = 0; i < 64; i += 8) {
+            if (rndn(2)) {
+                wr64(v + i, special_word());
+            }
+        }
+        set_vreg(x, reg, v);
+    }
+}
+
+/*
  * A VSIB index: elements of small signed offsets, so the addresses fall in the data pages,
  * overlap, and reach the PROT_NONE page; now and then, with qword indices, one whose address
  * is not canonical (#GP in the middle of the elements). Never a far canonical address: what
@@ -905,7 +976,7 @@ int main(int argc, char **argv)
     mprotect(data + 2 * page, page, PROT_NONE);
     rng = seed * 0x9e3779b97f4a7c15ull + 1;
     for (long i = 0; i < 4 * page; i += 8) {
-        wr64(pool + i, rnd());
+        wr64(pool + i, rndn(4) ? rnd() : special_word());
     }
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = on_fault;
@@ -972,6 +1043,9 @@ int main(int argc, char **argv)
         } else {
             gen_evex(&in, f);
         }
+        if (rndn(3) == 0) {
+            sprinkle_specials(xin);
+        }
         if (vsib_reg >= 0) {
             set_vsib_index(xin, vsib_reg, f->opcode & 1);
         }
@@ -1020,6 +1094,33 @@ int main(int argc, char **argv)
                 }
                 printf(" gpr %llx fl %llx]", (unsigned long long)hash_words(0, (uint8_t *)ctx.gpr_out, 8 * G_FLAGS),
                        (unsigned long long)ctx.gpr_out[G_FLAGS]);
+            }
+            if (getenv("EVEX_DIFF_DUMP")) {
+                /* the whole state in and out, a register a line */
+                for (int pass = 0; pass < 2; pass++) {
+                    const uint8_t *x = pass ? xout : xin;
+                    printf("\n  %s mxcsr %08x bv %llx", pass ? "out" : "in ",
+                           (unsigned)rd64(x + 24) & 0xffffffff, (unsigned long long)rd64(x + 512));
+                    for (int r = 0; r < 32; r++) {
+                        uint8_t v[64] = { 0 };
+                        if (r < 16) {
+                            memcpy(v, x + 160 + 16 * r, 16);
+                            memcpy(v + 16, x + comp_off[2] + 16 * r, 16);
+                            memcpy(v + 32, x + comp_off[6] + 32 * r, 32);
+                        } else {
+                            memcpy(v, x + comp_off[7] + 64 * (r - 16), 64);
+                        }
+                        printf("\n  %s z%-2d", pass ? "out" : "in ", r);
+                        for (int i = 56; i >= 0; i -= 8) {
+                            printf(" %016llx", (unsigned long long)rd64(v + i));
+                        }
+                    }
+                    for (int k = 0; k < 8; k++) {
+                        printf("\n  %s k%d %016llx", pass ? "out" : "in ", k,
+                               (unsigned long long)rd64(x + comp_off[5] + 8 * k));
+                    }
+                }
+                printf("\n");
             }
             if (fault_sig) {
                 uintptr_t rel = fault_addr - (uintptr_t)data;
