@@ -665,6 +665,30 @@ void helper_evex_shuffle(void *out, void *a, void *b, void *d, uint32_t desc)
         }
         break;
     }
+    case EVS_DBPSADBW: {
+        /*
+         * VDBPSADBW: b's dwords shuffled by imm8 within each 128-bit lane, then per qword four
+         * word sums of absolute differences: a's bytes 0-3 against the shuffled bytes 0-3 and
+         * 1-4, a's bytes 4-7 against bytes 2-5 and 3-6 (SDM vol. 2 VDBPSADBW).
+         */
+        ZMMReg t;
+        static const uint8_t a_at[4] = { 0, 0, 4, 4 }, t_at[4] = { 0, 1, 2, 3 };
+
+        for (unsigned i = 0; i < len / 4; i++) {
+            t.ZMM_L(i) = zb->ZMM_L((i & ~3u) + ((imm >> 2 * (i & 3)) & 3));
+        }
+        for (unsigned q = 0; q < len / 8; q++) {
+            for (unsigned w = 0; w < 4; w++) {
+                unsigned sum = 0;
+                for (unsigned k = 0; k < 4; k++) {
+                    sum += abs((int)za->ZMM_B(8 * q + a_at[w] + k) -
+                               (int)t.ZMM_B(8 * q + t_at[w] + k));
+                }
+                r.ZMM_W(4 * q + w) = sum;
+            }
+        }
+        break;
+    }
     case EVS_ZX:
     case EVS_SX: {
         unsigned src_size = 1u << ((desc >> EVEX_DESC_SRC_SHIFT) & 3);
@@ -951,6 +975,26 @@ static uint64_t cvt_one(CPUX86State *env, unsigned kind, unsigned from, unsigned
     case EVC_F2F:
         return to == 8 ? float64_val(float32_to_float64(make_float32(v), st))
                        : float32_val(float64_to_float32(make_float64(v), st));
+    case EVC_H2F: {
+        /* exact: a denormal half is neither flushed (DAZ) nor reported (DE) (measured) */
+        bool daz = get_flush_inputs_to_zero(st);
+
+        set_flush_inputs_to_zero(false, st);
+        r = float32_val(float16_to_float32(make_float16(v), true, st));
+        set_flush_inputs_to_zero(daz, st);
+        set_float_exception_flags(get_float_exception_flags(st) &
+                                  ~float_flag_input_denormal_used, st);
+        return r;
+    }
+    case EVC_F2H: {
+        /* FTZ does not apply: denormal halves are produced (measured) */
+        bool ftz = get_flush_to_zero(st);
+
+        set_flush_to_zero(false, st);
+        r = float16_val(float32_to_float16(make_float32(v), true, st));
+        set_flush_to_zero(ftz, st);
+        return r;
+    }
     }
     set_float_exception_flags(old & ~float_flag_invalid, st);
     {

@@ -37,7 +37,7 @@ enum {
     EVS_PACKSS, EVS_PACKUS, EVS_PALIGNR, EVS_VALIGN, EVS_PERM, EVS_PERMQ_IMM,
     EVS_PERMT2, EVS_PERMI2, EVS_SHUF128, EVS_INSERT, EVS_ZX, EVS_SX, EVS_SHUFP,
     EVS_BSLL, EVS_BSRL, EVS_MOVDDUP, EVS_MOVSLDUP, EVS_MOVSHDUP, EVS_PERMIL_IMM, EVS_PERMIL_VAR,
-    EVS_NARROW, EVS_COMPRESS, EVS_EXPAND,
+    EVS_NARROW, EVS_COMPRESS, EVS_EXPAND, EVS_DBPSADBW,
 };
 /* Gathers and scatters (helper_evex_vsib), the imm field: */
 #define EVV_SCATTER            (1u << 0)
@@ -53,7 +53,7 @@ enum { EVF_ADD, EVF_SUB, EVF_MUL, EVF_DIV, EVF_MIN, EVF_MAX, EVF_SQRT, EVF_MOV }
  * Conversions (helper_evex_cvt): integer to float, float to integer (T: truncating), float to
  * float; the imm field holds the kind and, in bits 4-5, log2 of the source element size.
  */
-enum { EVC_I2F, EVC_U2F, EVC_F2I, EVC_F2U, EVC_F2I_T, EVC_F2U_T, EVC_F2F };
+enum { EVC_I2F, EVC_U2F, EVC_F2I, EVC_F2U, EVC_F2I_T, EVC_F2U_T, EVC_F2F, EVC_H2F, EVC_F2H };
 /* The special operations (helper_evex_fpx, evex-fpx.c.inc); their imm8 in EVEX_DESC_IMM8 */
 enum { EVX_GETEXP, EVX_GETMANT, EVX_RNDSCALE, EVX_REDUCE, EVX_RANGE, EVX_SCALEF, EVX_FIXUPIMM };
 #define EVEX_DESC_FP_SCALAR    (1u << 11) /* element 0 only; 1-3 from a, the mask applied here */

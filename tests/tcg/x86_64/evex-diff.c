@@ -440,6 +440,9 @@ static const struct form forms[] = {
     { 3, 0x55, 1, -1, S_VHW, 1, "vfixupimmss/sd", 0, 0 },
     { 3, 0x66, 1, -1, S_KW, 1, "vfpclassps/pd", 0, 0 },
     { 3, 0x67, 1, -1, S_KW, 1, "vfpclassss/sd", 0, 0 },
+    { 3, 0x42, 1, 0, S_VHW, 1, "vdbpsadbw", 0, 0 },
+    { 2, 0x13, 1, 0, S_VW, 0, "vcvtph2ps", 0, 0 },
+    { 3, 0x1d, 1, 0, S_WV, 1, "vcvtps2ph", 0, 0 },
     { 2, 0x2a, 2, 1, S_VK, 0, "vpbroadcastmb2q", 0, 0 },
     { 2, 0x3a, 2, 0, S_VK, 0, "vpbroadcastmw2d", 0, 0 },
     /* VEX-encoded opmask instructions. */
