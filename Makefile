@@ -4,6 +4,7 @@
 #   make demo          build, then show a program observing different XCR0 values
 #   make check         build, then run every test (tests/run)
 #   make check-oracle  only the reference oracle: the real Linux kernel in a VM judges the emulator
+#   make check-evex    the long EVEX differential run (1 000 000 instructions): native and recorded
 #   make cross-aarch64 cross build for aarch64 Linux: build/aarch64/qemu-x86_64 and build/aarch64/xcr0
 #   make check-aarch64 run the aarch64 build under qemu-aarch64 and compare it with the x86-64 build
 #   make bench         benchmarks: native vs upstream vs ours (bench/run; not part of check)
@@ -25,7 +26,7 @@ B := build
 
 .PHONY: all demo check check-oracle fuzz bench bench-callgrind baseline install clean distclean \
         export-patches reset-tree tree cross-aarch64 check-aarch64 check-series record-silicon \
-        check-fuzz check-sanitize
+        check-fuzz check-sanitize check-evex
 
 all: $(B)/qemu-x86_64 $(B)/xcr0
 
@@ -56,6 +57,9 @@ check: all
 
 check-oracle: all
 	@tests/run 'oracle/*'
+
+check-evex: all
+	@TESTS_LONG=1 tests/run 'evex-diff/*' 'silicon/*/evex-diff/*'
 
 # The aarch64 build shares build/qemu-src (patches and our files) with the native one.
 cross-aarch64: tree

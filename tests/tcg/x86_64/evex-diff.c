@@ -11,7 +11,8 @@
  * data pages).
  *
  * Run natively on a host with AVX-512 and under the emulator with AVX-512 announced: the
- * outputs must be identical. Output: a line per block of 100 cases with the block's hash, and
+ * outputs must be identical. `make check` runs the short case; the long one (1 000 000
+ * instructions) runs in `make check-evex`. Output: a line per block of 100 cases with the block's hash, and
  * the count of each outcome; `evex-diff SEED COUNT -v FIRST LAST` prints every case of a range
  * (encoding bytes and hash) to find the one that differs.
  *
@@ -19,6 +20,7 @@
  * layout of -xsave-layout, here the host's).
  *
  * test short: -cpu max,+avx512f,+avx512cd,+avx512bw,+avx512dq,+avx512vl -xcr0 host -xsave-layout host -- 20261203 10000 => native
+ * test long: EVEX_DIFF_BLOCK=10000 -cpu max,+avx512f,+avx512cd,+avx512bw,+avx512dq,+avx512vl -xcr0 host -xsave-layout host -- 20261204 1000000 => native
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -947,6 +949,10 @@ int main(int argc, char **argv)
     struct sigaction sa;
     static struct ctx ctx;
     long page = sysconf(_SC_PAGESIZE);
+    /* cases per hash line: EVEX_DIFF_BLOCK (the long run prints fewer lines) */
+    const char *block_env = getenv("EVEX_DIFF_BLOCK");
+    unsigned block_len = block_env && strtoul(block_env, NULL, 0) ? strtoul(block_env, NULL, 0)
+                                                                  : 100;
 
     if (argc > 5 && !strcmp(argv[3], "-v")) {
         vfirst = strtol(argv[4], NULL, 0);
@@ -1141,8 +1147,9 @@ int main(int argc, char **argv)
         }
         block = mix(block, h);
         total = mix(total, h);
-        if (n % 100 == 99 || n + 1 == count) {
-            printf("cases %u-%u: %016llx\n", n / 100 * 100, n, (unsigned long long)block);
+        if (n % block_len == block_len - 1 || n + 1 == count) {
+            printf("cases %u-%u: %016llx\n", n / block_len * block_len, n,
+                   (unsigned long long)block);
             block = 0;
         }
     }
