@@ -110,6 +110,9 @@ static void check_gp(CPUX86State *env, target_ulong addr, unsigned len, uint32_t
     if ((desc & EVEX_DESC_ALIGN) && (addr & (len - 1)) && (mask & elements_of(len, esize))) {
         raise_exception_ra(env, EXCP0D_GPF, ra);
     }
+    if (canonical(env, addr) && canonical(env, addr + len - 1)) {
+        return;     /* both ends canonical: every byte between is (the common case, fast) */
+    }
     for (unsigned i = 0; i < len / esize; i++) {
         if ((mask >> i) & 1) {
             target_ulong a = addr + i * esize;
@@ -154,6 +157,39 @@ static void probe_elements(CPUX86State *env, target_ulong addr, unsigned len, un
             probe_range(env, addr + i * esize, esize, type, ra);
         }
     }
+}
+
+/*
+ * A whole vector within one page, copied through the host mapping after one probe (user mode,
+ * little-endian hosts): the probe faults exactly as the per-element path would (the first byte
+ * is the first not accessible), and stores to pages holding translated code go through the
+ * same host fault handling as cpu_st*(), helper_retaddr set. Returns false where it does not
+ * apply; the callers then go element by element.
+ */
+static bool copy_whole(CPUX86State *env, void *vec, target_ulong addr, unsigned len,
+                       MMUAccessType type, uintptr_t ra)
+{
+#if defined(CONFIG_USER_ONLY) && !HOST_BIG_ENDIAN
+    void *host;
+
+    if ((addr ^ (addr + len - 1)) & TARGET_PAGE_MASK) {
+        return false;
+    }
+    host = probe_access(env, addr, len, type, cpu_mmu_index(env_cpu(env), false), ra);
+    if (!host) {
+        return false;
+    }
+    set_helper_retaddr(ra);
+    if (type == MMU_DATA_STORE) {
+        memcpy(host, vec, len);
+    } else {
+        memcpy(vec, host, len);
+    }
+    clear_helper_retaddr();
+    return true;
+#else
+    return false;
+#endif
 }
 
 static uint64_t load_elem(CPUX86State *env, target_ulong addr, unsigned esize, uintptr_t ra)
@@ -201,8 +237,25 @@ void helper_evex_load(CPUX86State *env, void *dst, target_ulong addr, uint64_t m
     ZMMReg *d = dst;
 
     check_gp(env, addr, len, desc, mask, ra);
+    if ((mask & elements_of(len, esize)) == elements_of(len, esize) &&
+        copy_whole(env, d, addr, len, MMU_DATA_LOAD, ra)) {
+        return;
+    }
     probe_elements(env, addr, len, esize, mask, MMU_DATA_LOAD, ra);
-    for (unsigned i = 0; i < len / esize; i++) {
+    for (unsigned q = 0; q < len / 8; q++) {
+        /* a quadword whose elements are all selected in one access (the common case) */
+        uint64_t in_q = elements_of(8, esize) << (q * 8 / esize);
+
+        if ((mask & in_q) == in_q) {
+            d->ZMM_Q(q) = cpu_ldq_le_data_ra(env, addr + q * 8, ra);
+            continue;
+        }
+        for (unsigned i = q * 8 / esize; i < (q + 1) * 8 / esize; i++) {
+            elem_set(d, esize, i, (mask >> i) & 1 ? load_elem(env, addr + i * esize, esize, ra)
+                                                  : 0);
+        }
+    }
+    for (unsigned i = len / 8 * 8 / esize; i < len / esize; i++) {
         elem_set(d, esize, i, (mask >> i) & 1 ? load_elem(env, addr + i * esize, esize, ra) : 0);
     }
 }
@@ -216,9 +269,26 @@ void helper_evex_store(CPUX86State *env, target_ulong addr, void *src, uint64_t 
     const ZMMReg *s = src;
 
     check_gp(env, addr, len, desc, mask, ra);
+    if ((mask & elements_of(len, esize)) == elements_of(len, esize) &&
+        copy_whole(env, (void *)s, addr, len, MMU_DATA_STORE, ra)) {
+        return;
+    }
     probe_elements(env, addr, len, esize, desc & EVEX_DESC_WHOLE ? UINT64_MAX : mask,
                    MMU_DATA_STORE, ra);
-    for (unsigned i = 0; i < len / esize; i++) {
+    for (unsigned q = 0; q < len / 8; q++) {
+        uint64_t in_q = elements_of(8, esize) << (q * 8 / esize);
+
+        if ((mask & in_q) == in_q) {
+            cpu_stq_le_data_ra(env, addr + q * 8, s->ZMM_Q(q), ra);
+            continue;
+        }
+        for (unsigned i = q * 8 / esize; i < (q + 1) * 8 / esize; i++) {
+            if ((mask >> i) & 1) {
+                store_elem(env, addr + i * esize, esize, elem_get(s, esize, i), ra);
+            }
+        }
+    }
+    for (unsigned i = len / 8 * 8 / esize; i < len / esize; i++) {
         if ((mask >> i) & 1) {
             store_elem(env, addr + i * esize, esize, elem_get(s, esize, i), ra);
         }
@@ -250,12 +320,54 @@ void helper_evex_blend(void *dst, void *src, uint64_t mask, uint32_t desc)
  * VPCMP{,U}{B,W,D,Q} predicates (imm8[2:0]; SDM vol. 2 VPCMPB): EQ, LT, LE, FALSE, NEQ, NLT,
  * NLE, TRUE. VPCMPEQ* is predicate 0 and VPCMPGT* predicate 6, both signed.
  */
+/*
+ * Which elements of the quadword v are nonzero, one bit each (8 / esize bits). Bytes and words
+ * in a few operations (the high bit of (v & 0x7f..) + 0x7f.. | v, gathered by a multiply):
+ * the compares and tests of glibc's string functions spend their time here.
+ */
+static unsigned lanes_nonzero(uint64_t v, unsigned esize)
+{
+    uint64_t hi;
+
+    switch (esize) {
+    case 1:
+        hi = (((v & 0x7f7f7f7f7f7f7f7full) + 0x7f7f7f7f7f7f7f7full) | v) & 0x8080808080808080ull;
+        return (hi >> 7) * 0x0102040810204080ull >> 56;
+    case 2:
+        hi = (((v & 0x7fff7fff7fff7fffull) + 0x7fff7fff7fff7fffull) | v) & 0x8000800080008000ull;
+        return (hi >> 15 & 1) | (hi >> 30 & 2) | (hi >> 45 & 4) | (hi >> 60 & 8);
+    case 4:
+        return ((uint32_t)v != 0) | ((v >> 32) != 0) << 1;
+    default:
+        return v != 0;
+    }
+}
+
+/* The elements of a and b whose AND (test) or XOR (equality) is nonzero, len / esize bits. */
+static uint64_t elements_nonzero(const ZMMReg *a, const ZMMReg *b, unsigned len, unsigned esize,
+                                 bool xor)
+{
+    uint64_t result = 0;
+
+    for (unsigned q = 0; q < len / 8; q++) {
+        uint64_t v = xor ? a->ZMM_Q(q) ^ b->ZMM_Q(q) : a->ZMM_Q(q) & b->ZMM_Q(q);
+        result |= (uint64_t)lanes_nonzero(v, esize) << (q * 8 / esize);
+    }
+    return result;
+}
+
 uint64_t helper_evex_cmp(void *a, void *b, uint32_t desc)
 {
     unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
     unsigned pred = evex_desc_imm(desc) & 7;
     bool is_signed = desc & EVEX_DESC_SIGNED;
     uint64_t result = 0;
+
+    if ((pred == 0 || pred == 4) && len >= 8) {
+        /* EQ, NEQ: whole quadwords at a time */
+        result = elements_nonzero(a, b, len, esize, true);
+        return pred == 0 ? ~result & elements_of(len, esize) : result;
+    }
 
     for (unsigned i = 0; i < len / esize; i++) {
         int c;
@@ -304,13 +416,9 @@ uint64_t helper_evex_ptestm(void *a, void *b, uint32_t desc)
 {
     unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
     bool negate = desc & EVEX_DESC_NEGATE;
-    uint64_t result = 0;
+    uint64_t result = elements_nonzero(a, b, len, esize, false);
 
-    for (unsigned i = 0; i < len / esize; i++) {
-        bool nonzero = (elem_get(a, esize, i) & elem_get(b, esize, i)) != 0;
-        result |= (uint64_t)(nonzero != negate) << i;
-    }
-    return result;
+    return negate ? ~result & elements_of(len, esize) : result;
 }
 
 /*
@@ -323,15 +431,23 @@ void helper_evex_ternlog(void *out, void *d, void *a, void *b, uint32_t desc)
     const ZMMReg *zd = d, *za = a, *zb = b;
     ZMMReg *o = out;
 
-    for (unsigned i = 0; i < len / 8; i++) {
-        uint64_t x = zd->ZMM_Q(i), y = za->ZMM_Q(i), z = zb->ZMM_Q(i), r = 0;
+    /*
+     * For each (d, a) bit pair p the result is a function of b's bit: imm8 bits 2p (b = 0)
+     * and 2p + 1 (b = 1) say which; then two multiplexers on a and d. Branch-free.
+     */
+    uint64_t one[4], zero[4];
 
-        for (unsigned k = 0; k < 8; k++) {
-            if ((imm >> k) & 1) {
-                r |= (k & 4 ? x : ~x) & (k & 2 ? y : ~y) & (k & 1 ? z : ~z);
-            }
+    for (unsigned p = 0; p < 4; p++) {
+        one[p] = -(uint64_t)((imm >> (2 * p + 1)) & 1);
+        zero[p] = -(uint64_t)((imm >> (2 * p)) & 1);
+    }
+    for (unsigned i = 0; i < len / 8; i++) {
+        uint64_t x = zd->ZMM_Q(i), y = za->ZMM_Q(i), z = zb->ZMM_Q(i), g[4];
+
+        for (unsigned p = 0; p < 4; p++) {
+            g[p] = (z & one[p]) | (~z & zero[p]);
         }
-        o->ZMM_Q(i) = r;
+        o->ZMM_Q(i) = (x & ((y & g[3]) | (~y & g[2]))) | (~x & ((y & g[1]) | (~y & g[0])));
     }
 }
 
