@@ -176,6 +176,23 @@ apt_private() {
 
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 
+# Read trixie's source index into a private apt state (the system's stay untouched); print its
+# directory. "cached": only if it was never read. Also used by tests/libsuite for the sources of
+# libraries with AVX-512 code.
+source_index() {
+    local dir mirror
+    dir="$(cache_dir)/apt-$QEMU_SUITE"
+    mkdir -p "$dir/sources.list.d" "$dir/preferences.d" "$dir/state/lists/partial" "$dir/cache/archives/partial" "$dir/dl"
+    mirror=$(debian_mirror)
+    printf 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+        "$mirror" "$QEMU_SUITE" > "$dir/sources.list"
+    if [ "${1:-}" != cached ] || ! ls "$dir"/state/lists/*Sources* >/dev/null 2>&1; then
+        msg "reading the $QEMU_SUITE source index (private apt state in $dir)"
+        apt_private apt-get "$dir" update -qq >&2 || die "apt-get update for $QEMU_SUITE sources failed"
+    fi
+    printf '%s\n' "$dir"
+}
+
 # Print the path of the verified, cached upstream orig tarball, downloading it if needed.
 fetch_qemu_tarball() {
     local cache upstream_ver tarball dir mirror ver
@@ -187,13 +204,7 @@ fetch_qemu_tarball() {
         msg "using cached $tarball"
         printf '%s\n' "$tarball"; return 0
     fi
-    dir="$cache/apt-$QEMU_SUITE"
-    mkdir -p "$dir/sources.list.d" "$dir/preferences.d" "$dir/state/lists/partial" "$dir/cache/archives/partial" "$dir/dl"
-    mirror=$(debian_mirror)
-    printf 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
-        "$mirror" "$QEMU_SUITE" > "$dir/sources.list"
-    msg "reading the $QEMU_SUITE source index (private apt state in $dir)"
-    apt_private apt-get "$dir" update -qq >&2 || die "apt-get update for $QEMU_SUITE sources failed"
+    dir=$(source_index)
     ver=$QEMU_PIN_VERSION
     if ! apt_private apt-cache "$dir" showsrc qemu 2>/dev/null | grep -qxF "Version: $ver"; then
         ver=$(apt_private apt-cache "$dir" showsrc qemu 2>/dev/null | awk '/^Version: 1:10\.0\./ { print $2 }' |
