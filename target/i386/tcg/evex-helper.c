@@ -936,25 +936,30 @@ static void fp_store(ZMMReg *r, const ZMMReg *a, const ZMMReg *d, uint32_t desc,
     elem_set(r, esize, 0, (mask & 1) ? v0 : desc & EVEX_DESC_ZERO ? 0 : elem_get(d, esize, 0));
 }
 
-void helper_evex_fp(CPUX86State *env, void *out, void *a, void *b, void *d, uint64_t mask,
-                    uint32_t desc)
+/* One element's result: element i of the sources, the operation in desc. */
+typedef uint64_t FpElemFn(CPUX86State *env, uint32_t desc, const ZMMReg *d, const ZMMReg *a,
+                          const ZMMReg *b, unsigned i);
+
+/*
+ * The frame of every floating-point helper: rounding and exception flags around it (fp_begin,
+ * fp_finish), then a scalar form's element 0 (elements 1-3 from upper, fp_store) or each
+ * selected element of a packed form, into out. Always inlined, with fn: no call per element.
+ */
+static inline QEMU_ALWAYS_INLINE void fp_apply(CPUX86State *env, void *out,
+                                                const ZMMReg *upper, const ZMMReg *d,
+                                                const ZMMReg *a, const ZMMReg *b,
+                                                uint64_t mask, uint32_t desc, FpElemFn *fn)
 {
     unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
-    unsigned op = evex_desc_imm(desc);
     FpSave save = fp_begin(env, desc);
     ZMMReg r = { 0 };
 
     if (desc & EVEX_DESC_FP_SCALAR) {
-        uint64_t v = 0;
-        if (mask & 1) {
-            v = fp_op(env, op, esize, elem_get(a, esize, 0), elem_get(b, esize, 0));
-        }
-        fp_store(&r, a, d, desc, mask, v);
+        fp_store(&r, upper, d, desc, mask, mask & 1 ? fn(env, desc, d, a, b, 0) : 0);
     } else {
         for (unsigned i = 0; i < len / esize; i++) {
             if ((mask >> i) & 1) {
-                elem_set(&r, esize, i,
-                         fp_op(env, op, esize, elem_get(a, esize, i), elem_get(b, esize, i)));
+                elem_set(&r, esize, i, fn(env, desc, d, a, b, i));
             }
         }
     }
@@ -962,60 +967,58 @@ void helper_evex_fp(CPUX86State *env, void *out, void *a, void *b, void *d, uint
     memcpy(out, &r, sizeof(r));
 }
 
+static inline QEMU_ALWAYS_INLINE uint64_t fp_elem(CPUX86State *env, uint32_t desc,
+                                                  const ZMMReg *d, const ZMMReg *a,
+                                                  const ZMMReg *b, unsigned i)
+{
+    unsigned esize = evex_desc_esize(desc);
+
+    return fp_op(env, evex_desc_imm(desc), esize, elem_get(a, esize, i), elem_get(b, esize, i));
+}
+
+void helper_evex_fp(CPUX86State *env, void *out, void *a, void *b, void *d, uint64_t mask,
+                    uint32_t desc)
+{
+    fp_apply(env, out, a, d, a, b, mask, desc, fp_elem);
+}
+
 /*
  * VFMADD/VFMSUB/VFNMADD/VFNMSUB/VFMADDSUB/VFMSUBADD 132, 213, 231: d is the destination's
  * old value, a vvvv, b ModRM.rm (SDM vol. 2 VFMADD132PS).
  */
+static inline QEMU_ALWAYS_INLINE uint64_t fma_elem(CPUX86State *env, uint32_t desc,
+                                                   const ZMMReg *d, const ZMMReg *a,
+                                                   const ZMMReg *b, unsigned i)
+{
+    unsigned esize = evex_desc_esize(desc);
+    int flags = (desc >> (i & 1 ? EVEX_FMA_ODD_SHIFT : EVEX_FMA_EVEN_SHIFT)) & 15;
+    uint64_t dv = elem_get(d, esize, i), av = elem_get(a, esize, i), bv = elem_get(b, esize, i);
+    uint64_t x, y, z;
+
+    switch ((desc >> EVEX_FMA_ORDER_SHIFT) & 3) {
+    case 0:             /* 132: d * b + a */
+        x = dv, y = bv, z = av;
+        break;
+    case 1:             /* 213: a * d + b */
+        x = av, y = dv, z = bv;
+        break;
+    default:            /* 231: a * b + d */
+        x = av, y = bv, z = dv;
+        break;
+    }
+    if (esize == 4) {
+        return float32_val(float32_muladd(make_float32(x), make_float32(y), make_float32(z),
+                                          flags, &env->sse_status));
+    }
+    return float64_val(float64_muladd(make_float64(x), make_float64(y), make_float64(z),
+                                      flags, &env->sse_status));
+}
+
 void helper_evex_fma(CPUX86State *env, void *out, void *d, void *a, void *b, uint64_t mask,
                      uint32_t desc)
 {
-    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
-    unsigned order = (desc >> EVEX_FMA_ORDER_SHIFT) & 3;
-    int flags[2] = { (desc >> EVEX_FMA_EVEN_SHIFT) & 15, (desc >> EVEX_FMA_ODD_SHIFT) & 15 };
-    FpSave save = fp_begin(env, desc);
-    bool scalar = desc & EVEX_DESC_FP_SCALAR;
-    unsigned n = scalar ? 1 : len / esize;
-    ZMMReg r = { 0 };
-    uint64_t v0 = 0;
-
-    for (unsigned i = 0; i < n; i++) {
-        uint64_t x, y, z, v;
-        uint64_t dv = elem_get(d, esize, i), av = elem_get(a, esize, i);
-        uint64_t bv = elem_get(b, esize, i);
-
-        if (!((mask >> i) & 1)) {
-            continue;
-        }
-        switch (order) {
-        case 0:             /* 132: d * b + a */
-            x = dv, y = bv, z = av;
-            break;
-        case 1:             /* 213: a * d + b */
-            x = av, y = dv, z = bv;
-            break;
-        default:            /* 231: a * b + d */
-            x = av, y = bv, z = dv;
-            break;
-        }
-        if (esize == 4) {
-            v = float32_val(float32_muladd(make_float32(x), make_float32(y), make_float32(z),
-                                           flags[i & 1], &env->sse_status));
-        } else {
-            v = float64_val(float64_muladd(make_float64(x), make_float64(y), make_float64(z),
-                                           flags[i & 1], &env->sse_status));
-        }
-        if (scalar) {
-            v0 = v;
-        } else {
-            elem_set(&r, esize, i, v);
-        }
-    }
-    if (scalar) {
-        /* the upper elements of a scalar FMA come from the destination */
-        fp_store(&r, d, d, desc, mask, v0);
-    }
-    fp_finish(env, desc, save);
-    memcpy(out, &r, sizeof(r));
+    /* the upper elements of a scalar FMA come from the destination */
+    fp_apply(env, out, d, d, a, b, mask, desc, fma_elem);
 }
 
 /*
@@ -1157,28 +1160,20 @@ static uint64_t cvt_one(CPUX86State *env, unsigned kind, unsigned from, unsigned
  * a: vvvv (scalar forms: elements 1-3), src: the source, d: the destination's old value
  * (scalar forms: element 0 under a zero mask bit with merging).
  */
+static inline QEMU_ALWAYS_INLINE uint64_t cvt_elem(CPUX86State *env, uint32_t desc,
+                                                   const ZMMReg *d, const ZMMReg *a,
+                                                   const ZMMReg *src, unsigned i)
+{
+    unsigned from = 1u << ((evex_desc_imm(desc) >> 4) & 3);
+
+    return cvt_one(env, evex_desc_imm(desc) & 15, from, evex_desc_esize(desc),
+                   elem_get(src, from, i));
+}
+
 void helper_evex_cvt(CPUX86State *env, void *out, void *a, void *src, void *d, uint64_t mask,
                      uint32_t desc)
 {
-    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
-    unsigned from = 1u << ((evex_desc_imm(desc) >> 4) & 3);
-    unsigned kind = evex_desc_imm(desc) & 15;
-    FpSave save = fp_begin(env, desc);
-    ZMMReg r = { 0 };
-
-    if (desc & EVEX_DESC_FP_SCALAR) {
-        uint64_t v = mask & 1 ? cvt_one(env, kind, from, esize, elem_get(src, from, 0)) : 0;
-
-        fp_store(&r, a, d, desc, mask, v);
-    } else {
-        for (unsigned i = 0; i < len / esize; i++) {
-            if ((mask >> i) & 1) {
-                elem_set(&r, esize, i, cvt_one(env, kind, from, esize, elem_get(src, from, i)));
-            }
-        }
-    }
-    fp_finish(env, desc, save);
-    memcpy(out, &r, sizeof(r));
+    fp_apply(env, out, a, d, a, src, mask, desc, cvt_elem);
 }
 
 #include "evex-fpx.c.inc"
@@ -1187,32 +1182,20 @@ void helper_evex_cvt(CPUX86State *env, void *out, void *a, void *src, void *d, u
  * VGETEXP, VGETMANT, VRNDSCALE, VREDUCE (one source, b), VRANGE, VSCALEF (a and b),
  * VFIXUPIMM (d, a and the table b): packed, or element 0 of a scalar form (EVEX_DESC_FP_SCALAR).
  */
+static inline QEMU_ALWAYS_INLINE uint64_t fpx_elem(CPUX86State *env, uint32_t desc,
+                                                   const ZMMReg *d, const ZMMReg *a,
+                                                   const ZMMReg *b, unsigned i)
+{
+    unsigned esize = evex_desc_esize(desc);
+
+    return fx_op(env, evex_desc_imm(desc), esize, elem_get(d, esize, i), elem_get(a, esize, i),
+                 elem_get(b, esize, i), desc >> EVEX_DESC_IMM8_SHIFT);
+}
+
 void helper_evex_fpx(CPUX86State *env, void *out, void *a, void *b, void *d, uint64_t mask,
                      uint32_t desc)
 {
-    unsigned len = evex_desc_len(desc), esize = evex_desc_esize(desc);
-    unsigned op = evex_desc_imm(desc), imm = desc >> EVEX_DESC_IMM8_SHIFT;
-    FpSave save = fp_begin(env, desc);
-    ZMMReg r = { 0 };
-
-    if (desc & EVEX_DESC_FP_SCALAR) {
-        uint64_t v = 0;
-        if (mask & 1) {
-            v = fx_op(env, op, esize, elem_get(d, esize, 0), elem_get(a, esize, 0),
-                      elem_get(b, esize, 0), imm);
-        }
-        fp_store(&r, a, d, desc, mask, v);
-    } else {
-        for (unsigned i = 0; i < len / esize; i++) {
-            if ((mask >> i) & 1) {
-                elem_set(&r, esize, i, fx_op(env, op, esize, elem_get(d, esize, i),
-                                             elem_get(a, esize, i), elem_get(b, esize, i),
-                                             imm));
-            }
-        }
-    }
-    fp_finish(env, desc, save);
-    memcpy(out, &r, sizeof(r));
+    fp_apply(env, out, a, d, a, b, mask, desc, fpx_elem);
 }
 
 /* VFPCLASS into a mask: imm8 (EVEX_DESC_IMM8) selects the classes. */
