@@ -126,6 +126,40 @@ static void fill_ext_save_areas(const struct xcr0_profile *p)
     }
 }
 
+/*
+ * The AVX-512 feature bits (CPUID.7.0) are announced only where the machine's XCR0 enables the
+ * whole AVX-512 state: software must check both (SDM vol. 1, 15.2 "Detection of AVX-512"), and
+ * a machine whose OS leaves the state off is, to its programs, a machine without AVX-512; that
+ * is what -xcr0 0x7 asks for. Per-thread XCR0 changes (arch_prctl) stay within this value.
+ */
+static void announce_avx512(CPUX86State *env, uint64_t xcr0)
+{
+    if ((xcr0 & XCR0_MASK_AVX512) == XCR0_MASK_AVX512) {
+        return;
+    }
+    env->features[FEAT_7_0_EBX] &= ~(CPUID_7_0_EBX_AVX512F | CPUID_7_0_EBX_AVX512DQ |
+                                      CPUID_7_0_EBX_AVX512IFMA | CPUID_7_0_EBX_AVX512PF |
+                                      CPUID_7_0_EBX_AVX512ER | CPUID_7_0_EBX_AVX512CD |
+                                      CPUID_7_0_EBX_AVX512BW | CPUID_7_0_EBX_AVX512VL);
+    env->features[FEAT_7_0_ECX] &= ~(CPUID_7_0_ECX_AVX512_VBMI | CPUID_7_0_ECX_AVX512_VBMI2 |
+                                     CPUID_7_0_ECX_AVX512VNNI | CPUID_7_0_ECX_AVX512BITALG |
+                                     CPUID_7_0_ECX_AVX512_VPOPCNTDQ);
+    env->features[FEAT_7_0_EDX] &= ~(CPUID_7_0_EDX_AVX512_4VNNIW | CPUID_7_0_EDX_AVX512_4FMAPS |
+                                     CPUID_7_0_EDX_AVX512_VP2INTERSECT |
+                                     CPUID_7_0_EDX_AVX512_FP16);
+    env->features[FEAT_7_1_EAX] &= ~CPUID_7_1_EAX_AVX512_BF16;
+}
+
+/*
+ * Upstream's model XCR0 (FEAT_XSAVE_XCR0, filtered by what TCG lists) never has the AVX-512
+ * state; the user asks for it with -xcr0, or with -cpu ...,+avx512f.
+ */
+static bool avx512_asked(CPUX86State *env)
+{
+    return env->user_features[FEAT_7_0_EBX] & env->features[FEAT_7_0_EBX] &
+           CPUID_7_0_EBX_AVX512F;
+}
+
 int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t errlen)
 {
     uint64_t value;
@@ -170,6 +204,9 @@ int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t 
          */
         uint64_t model = (uint64_t)env->features[FEAT_XSAVE_XCR0_HI] << 32 |
                          env->features[FEAT_XSAVE_XCR0_LO];
+        if (avx512_asked(env)) {
+            model |= XCR0_MASK_AVX512;
+        }
         machine_profile.supported &= model | XCR0_MASK_LEGACY | (xcr0 ? *xcr0 : 0);
     }
 
@@ -210,10 +247,21 @@ int x86_xcr0_init_cpu(CPUX86State *env, const uint64_t *xcr0, char *err, size_t 
     } else {
         /* Upstream's choice (every component the model supports), within the profile. */
         value = env->xcr0 & machine_profile.supported & x86_xcr0_emulated_components();
+        /*
+         * ... but AVX-512 only when asked for (-xcr0, or -cpu ...,+avx512f): its code runs
+         * slower here than the AVX2 paths programs would otherwise pick, and a default that
+         * changed what glibc selects would change every program under the emulator.
+         */
+        if (avx512_asked(env)) {
+            value |= XCR0_MASK_AVX512 & machine_profile.supported;
+        } else {
+            value &= ~XCR0_MASK_AVX512;
+        }
     }
     /* What XSETBV does (helper_xsetbv): set XCR0, then the hflags that depend on it. */
     env->xcr0 = value;
     x86_xcr0_sync_hflags(env);
+    announce_avx512(env, value);
     return 0;
 }
 

@@ -1179,8 +1179,9 @@ void helper_evex_cvt(CPUX86State *env, void *out, void *a, void *src, void *d, u
 #include "evex-fpx.c.inc"
 
 /*
- * VGETEXP, VGETMANT, VRNDSCALE, VREDUCE (one source, b), VRANGE, VSCALEF (a and b),
- * VFIXUPIMM (d, a and the table b): packed, or element 0 of a scalar form (EVEX_DESC_FP_SCALAR).
+ * VGETEXP, VGETMANT, VRNDSCALE, VREDUCE, VRCP14, VRSQRT14 (one source, b), VRANGE, VSCALEF
+ * (a and b), VFIXUPIMM (d, a and the table b): packed, or element 0 of a scalar form
+ * (EVEX_DESC_FP_SCALAR).
  */
 static inline QEMU_ALWAYS_INLINE uint64_t fpx_elem(CPUX86State *env, uint32_t desc,
                                                    const ZMMReg *d, const ZMMReg *a,

@@ -55,7 +55,10 @@ enum { EVF_ADD, EVF_SUB, EVF_MUL, EVF_DIV, EVF_MIN, EVF_MAX, EVF_SQRT, EVF_MOV }
  */
 enum { EVC_I2F, EVC_U2F, EVC_F2I, EVC_F2U, EVC_F2I_T, EVC_F2U_T, EVC_F2F, EVC_H2F, EVC_F2H };
 /* The special operations (helper_evex_fpx, evex-fpx.c.inc); their imm8 in EVEX_DESC_IMM8 */
-enum { EVX_GETEXP, EVX_GETMANT, EVX_RNDSCALE, EVX_REDUCE, EVX_RANGE, EVX_SCALEF, EVX_FIXUPIMM };
+enum {
+    EVX_GETEXP, EVX_GETMANT, EVX_RNDSCALE, EVX_REDUCE, EVX_RANGE, EVX_SCALEF, EVX_FIXUPIMM,
+    EVX_RCP14, EVX_RSQRT14,
+};
 #define EVEX_DESC_FP_SCALAR    (1u << 11) /* element 0 only; 1-3 from a, the mask applied here */
 #define EVEX_DESC_FP_ER        (1u << 12) /* embedded rounding: mode in EVEX_DESC_FP_RC */
 #define EVEX_DESC_FP_RC_SHIFT  13
