@@ -17,6 +17,9 @@
 #include "helper-tcg.h"
 #include "fpu/softfloat.h"
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "evex.h"
 
 static uint64_t elem_get(const ZMMReg *r, unsigned esize, unsigned i)
@@ -79,7 +82,7 @@ static void zero_above(ZMMReg *r, unsigned len)
     }
 }
 
-static bool canonical(CPUX86State *env, target_ulong addr)
+static inline QEMU_ALWAYS_INLINE bool canonical(CPUX86State *env, target_ulong addr)
 {
 #ifdef TARGET_X86_64
     if (env->hflags & HF_CS64_MASK) {
@@ -102,8 +105,9 @@ static uint64_t elements_of(unsigned len, unsigned esize)
  * on AMD Zen 5: VMOVAPD xmm{k1}, [misaligned] faults with k1 = 1, 2 or 0xff, not with 0) —
  * and for a selected element outside the canonical range.
  */
-static void check_gp(CPUX86State *env, target_ulong addr, unsigned len, uint32_t desc,
-                     uint64_t mask, uintptr_t ra)
+static inline QEMU_ALWAYS_INLINE void check_gp(CPUX86State *env, target_ulong addr,
+                                               unsigned len, uint32_t desc, uint64_t mask,
+                                               uintptr_t ra)
 {
     unsigned esize = evex_desc_esize(desc);
 
@@ -166,8 +170,31 @@ static void probe_elements(CPUX86State *env, target_ulong addr, unsigned len, un
  * same host fault handling as cpu_st*(), helper_retaddr set. Returns false where it does not
  * apply; the callers then go element by element.
  */
-static bool copy_whole(CPUX86State *env, void *vec, target_ulong addr, unsigned len,
-                       MMUAccessType type, uintptr_t ra)
+/*
+ * memcpy of a vector's length: constant sizes become a few host vector moves, where a
+ * variable one became REP MOVSQ, whose start-up cost was a third of an EVEX load's.
+ */
+static inline void copy_bytes(void *d, const void *s, unsigned len)
+{
+    switch (len) {
+    case 64:
+        memcpy(d, s, 64);
+        break;
+    case 32:
+        memcpy(d, s, 32);
+        break;
+    case 16:
+        memcpy(d, s, 16);
+        break;
+    default:
+        memcpy(d, s, len);
+        break;
+    }
+}
+
+static inline QEMU_ALWAYS_INLINE bool copy_whole(CPUX86State *env, void *vec,
+                                                 target_ulong addr, unsigned len,
+                                                 MMUAccessType type, uintptr_t ra)
 {
 #if defined(CONFIG_USER_ONLY) && !HOST_BIG_ENDIAN
     void *host;
@@ -175,15 +202,31 @@ static bool copy_whole(CPUX86State *env, void *vec, target_ulong addr, unsigned 
     if ((addr ^ (addr + len - 1)) & TARGET_PAGE_MASK) {
         return false;
     }
-    host = probe_access(env, addr, len, type, cpu_mmu_index(env_cpu(env), false), ra);
+#if defined(__x86_64__)
+    /*
+     * No probe on an x86-64 host: the host's own fault on an access within one page reports
+     * its first byte, as the guest's silicon does, and the host fault handler (helper_retaddr
+     * set) turns it into the guest's SIGSEGV at this instruction, or, for a store to a page
+     * holding translated code, invalidates it and retries. The mapping mirrors the guest's
+     * permissions, as for upstream's inline accesses, and a faulting access within one page
+     * faults on its first host move, so nothing is half written. The probe (an interval-tree
+     * walk per access) was a quarter of the time of EVEX string functions.
+     */
+    if (guest_range_valid_untagged(addr, len)) {
+        host = g2h(env_cpu(env), addr);
+    } else
+#endif
+    {
+        host = probe_access(env, addr, len, type, cpu_mmu_index(env_cpu(env), false), ra);
+    }
     if (!host) {
         return false;
     }
     set_helper_retaddr(ra);
     if (type == MMU_DATA_STORE) {
-        memcpy(host, vec, len);
+        copy_bytes(host, vec, len);
     } else {
-        memcpy(vec, host, len);
+        copy_bytes(vec, host, len);
     }
     clear_helper_retaddr();
     return true;
@@ -344,10 +387,42 @@ static unsigned lanes_nonzero(uint64_t v, unsigned esize)
 }
 
 /* The elements of a and b whose AND (test) or XOR (equality) is nonzero, len / esize bits. */
-static uint64_t elements_nonzero(const ZMMReg *a, const ZMMReg *b, unsigned len, unsigned esize,
-                                 bool xor)
+static inline QEMU_ALWAYS_INLINE uint64_t elements_nonzero(const ZMMReg *a, const ZMMReg *b,
+                                                            unsigned len, unsigned esize,
+                                                            bool xor)
 {
     uint64_t result = 0;
+
+#if defined(__SSE2__) && !HOST_BIG_ENDIAN
+    /* On x86 hosts, 16 bytes at a time: compare with zero, then the sign bits as a mask. */
+    for (unsigned o = 0; o < len; o += 16) {
+        __m128i va = _mm_loadu_si128((const __m128i *)((const uint8_t *)a + o));
+        __m128i vb = _mm_loadu_si128((const __m128i *)((const uint8_t *)b + o));
+        __m128i v = xor ? _mm_xor_si128(va, vb) : _mm_and_si128(va, vb);
+        __m128i zero = _mm_setzero_si128(), z;
+        unsigned bits;
+
+        switch (esize) {
+        case 1:
+            bits = _mm_movemask_epi8(_mm_cmpeq_epi8(v, zero));
+            break;
+        case 2:
+            z = _mm_cmpeq_epi16(v, zero);
+            bits = _mm_movemask_epi8(_mm_packs_epi16(z, z)) & 0xff;
+            break;
+        case 4:
+            bits = _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, zero)));
+            break;
+        default:
+            z = _mm_cmpeq_epi32(v, zero);
+            z = _mm_and_si128(z, _mm_shuffle_epi32(z, 0xb1));
+            bits = _mm_movemask_pd(_mm_castsi128_pd(z));
+            break;
+        }
+        result |= (uint64_t)(~bits & ((1u << (16 / esize)) - 1)) << (o / esize);
+    }
+    return result;
+#endif
 
     for (unsigned q = 0; q < len / 8; q++) {
         uint64_t v = xor ? a->ZMM_Q(q) ^ b->ZMM_Q(q) : a->ZMM_Q(q) & b->ZMM_Q(q);
@@ -419,36 +494,6 @@ uint64_t helper_evex_ptestm(void *a, void *b, uint32_t desc)
     uint64_t result = elements_nonzero(a, b, len, esize, false);
 
     return negate ? ~result & elements_of(len, esize) : result;
-}
-
-/*
- * VPTERNLOG: each result bit is imm8[d << 2 | a << 1 | b] of the destination's, the first and
- * the second source's bits (SDM vol. 2 VPTERNLOGD). out may be a scratch register.
- */
-void helper_evex_ternlog(void *out, void *d, void *a, void *b, uint32_t desc)
-{
-    unsigned len = evex_desc_len(desc), imm = evex_desc_imm(desc);
-    const ZMMReg *zd = d, *za = a, *zb = b;
-    ZMMReg *o = out;
-
-    /*
-     * For each (d, a) bit pair p the result is a function of b's bit: imm8 bits 2p (b = 0)
-     * and 2p + 1 (b = 1) say which; then two multiplexers on a and d. Branch-free.
-     */
-    uint64_t one[4], zero[4];
-
-    for (unsigned p = 0; p < 4; p++) {
-        one[p] = -(uint64_t)((imm >> (2 * p + 1)) & 1);
-        zero[p] = -(uint64_t)((imm >> (2 * p)) & 1);
-    }
-    for (unsigned i = 0; i < len / 8; i++) {
-        uint64_t x = zd->ZMM_Q(i), y = za->ZMM_Q(i), z = zb->ZMM_Q(i), g[4];
-
-        for (unsigned p = 0; p < 4; p++) {
-            g[p] = (z & one[p]) | (~z & zero[p]);
-        }
-        o->ZMM_Q(i) = (x & ((y & g[3]) | (~y & g[2]))) | (~x & ((y & g[1]) | (~y & g[0])));
-    }
 }
 
 /* VPLZCNTD/Q (AVX512CD): leading zero bits of each element (the element's width for zero). */
