@@ -77,8 +77,9 @@ enable_bookworm_backports() {
 # from it unless asked for by name), used for meson and python3-pycotap.
 install_deps() {
     local pkgs=() p
+    # g++ and libgtest-dev: make check builds Highway's own test suite (tests/libsuite).
     local want=(gcc make git patch xz-utils pkg-config ninja-build libglib2.0-dev libcapstone-dev
-                dpkg-dev python3 python3-venv ca-certificates)
+                dpkg-dev python3 python3-venv ca-certificates g++ libgtest-dev)
     for p in "${want[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || pkgs+=("$p")
     done
